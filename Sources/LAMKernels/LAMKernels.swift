@@ -1,0 +1,1 @@
+// LAMKernels: see README, Layers.

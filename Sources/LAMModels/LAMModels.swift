@@ -1,0 +1,1 @@
+// LAMModels: see README, Layers.

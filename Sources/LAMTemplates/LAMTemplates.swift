@@ -1,0 +1,1 @@
+// LAMTemplates: see README, Layers.

@@ -1,0 +1,1 @@
+// LAMTokenizer: see README, Layers.
