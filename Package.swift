@@ -8,16 +8,21 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "lam", targets: ["lam"]),
+        .library(name: "LAMJSON", targets: ["LAMJSON"]),
         .library(name: "LAMModelFiles", targets: ["LAMModelFiles"]),
         .library(name: "LAMKernels", targets: ["LAMKernels"]),
         .library(name: "LAMModels", targets: ["LAMModels"]),
         .library(name: "LAMTokenizer", targets: ["LAMTokenizer"]),
         .library(name: "LAMTemplates", targets: ["LAMTemplates"]),
+        .library(name: "LAMToolCalling", targets: ["LAMToolCalling"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
     ],
     targets: [
+        // 0. JSON with key order kept, parsed strictly and written exactly as Python's json.dumps.
+        .target(name: "LAMJSON", dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]),
         // 1. Model files: GGUF, safetensors, Hugging Face folders.
         .target(name: "LAMModelFiles"),
         // 2. Kernels: quant block formats, dot products, matmul, norms, RoPE, attention.
@@ -26,22 +31,27 @@ let package = Package(
         .target(name: "LAMModels", dependencies: ["LAMModelFiles", "LAMKernels"]),
         // 4. Text: tokenizer and chat templates.
         .target(name: "LAMTokenizer", dependencies: ["LAMModelFiles"]),
-        .target(name: "LAMTemplates"),
+        .target(name: "LAMTemplates", dependencies: ["LAMJSON"]),
+        // 5. Tool calling: tool schemas, call parsers (incl. streaming), constrained decoding, validation.
+        .target(name: "LAMToolCalling", dependencies: ["LAMJSON"]),
         // 8. Surfaces: the `lam` command-line tool.
         .executableTarget(
             name: "lam",
             dependencies: [
-                "LAMModelFiles", "LAMKernels", "LAMModels", "LAMTokenizer", "LAMTemplates",
+                "LAMJSON", "LAMModelFiles", "LAMKernels", "LAMModels", "LAMTokenizer", "LAMTemplates",
+                "LAMToolCalling",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
         // Tests. Golden files live in Tests/Golden and are produced by scripts/golden/*.
         .target(name: "LAMTestSupport", path: "Tests/LAMTestSupport"),
+        .testTarget(name: "LAMJSONTests", dependencies: ["LAMJSON", "LAMTestSupport"]),
         .testTarget(name: "LAMModelFilesTests", dependencies: ["LAMModelFiles", "LAMKernels", "LAMTestSupport"]),
         .testTarget(name: "LAMKernelsTests", dependencies: ["LAMKernels", "LAMTestSupport"]),
         .testTarget(name: "LAMModelsTests", dependencies: ["LAMModels", "LAMTestSupport"]),
         .testTarget(name: "LAMTokenizerTests", dependencies: ["LAMTokenizer", "LAMTestSupport"]),
         .testTarget(name: "LAMTemplatesTests", dependencies: ["LAMTemplates", "LAMTestSupport"]),
+        .testTarget(name: "LAMToolCallingTests", dependencies: ["LAMToolCalling", "LAMTestSupport"]),
     ]
 )

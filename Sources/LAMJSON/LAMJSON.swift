@@ -1,0 +1,1 @@
+// LAMJSON: see README, Layers.

@@ -1,0 +1,1 @@
+// LAMToolCalling: see README, Layers.

@@ -1,0 +1,6 @@
+import Testing
+import LAMTestSupport
+
+@Test func testModelsDirectoryIsConfigured() {
+    #expect(!TestModel.directory.path.isEmpty)
+}
