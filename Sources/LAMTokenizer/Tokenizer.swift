@@ -64,6 +64,11 @@ public final class Tokenizer: Sendable {
             size = max(size, Int(token.id) + 1)
         }
         guard size > 0 else { throw .invalidValue(field: "vocabulary", reason: "no tokens") }
+        // Ids may leave gaps, but not so many that a small file could make us allocate gigabytes.
+        let entries = definition.vocabulary.count + definition.addedTokens.count
+        guard size <= max(1024, 2 * entries) else {
+            throw .invalidValue(field: "vocabulary", reason: "token id \(size - 1) is far beyond the \(entries) tokens defined")
+        }
 
         var forms = [String](repeating: "", count: size)
         for (token, id) in definition.vocabulary { forms[Int(id)] = token }
