@@ -1,3 +1,4 @@
+import LAMModelFiles
 import LAMTestSupport
 import LAMTokenizer
 import Testing
@@ -16,6 +17,17 @@ import Testing
     @Test(arguments: ["qwen05b", "qwen15b", "smollm2"])
     func decodingMatchesHuggingFace(model: String) throws {
         try GoldenTokenizerData.checkDecoding(try TokenizerLoading.tokenizer(for: model), golden: model)
+    }
+
+    /// No test model uses Llama 3's tokenizer (`tokenizer.ggml.pre` = llama-bpe, as in Llama-xLAM-2), so the golden
+    /// script builds a small one the same way and writes it as GGUF; llama.cpp agrees with Hugging Face on it.
+    @Test func llama3StyleGGUFMatchesHuggingFace() throws {
+        let tokenizer = try Tokenizer(gguf: GGUFFile(path: Golden.url("tokenizer/small-llama3.gguf").path))
+        let compared = try GoldenTokenizerData.checkAgreement(tokenizer, golden: "small-llama3")
+        #expect(compared >= 1500)
+        let begin = try #require(tokenizer.tokenID(forText: "<|begin_of_text|>"))
+        #expect(tokenizer.bosToken == begin && tokenizer.addBOS)
+        #expect(tokenizer.eosToken == tokenizer.tokenID(forText: "<|eot_id|>"))
     }
 
     @Test func qwenSpecialTokensAndTheirPolicy() throws {
@@ -52,5 +64,24 @@ import Testing
             #expect(String(decoding: bytes, as: UTF8.self) == tokenizer.decode(ids))
         }
         #expect(tokenizer.vocabularySize == 151_936)
+    }
+}
+
+@Suite struct TokenizerConcurrencyTests {
+    /// One tokenizer shared by several threads (its word cache is shared too) gives every thread the same ids.
+    @Test func concurrentEncodingAgreesWithSerialEncoding() async throws {
+        let tokenizer = try TokenizerLoading.tokenizer(for: "smollm2")
+        let texts = Array(GoldenTokenizerData.corpus.prefix(1200))
+        let serial = texts.map { tokenizer.encode($0, specialTokens: .recognize) }
+        let parallel = await withTaskGroup(of: (Int, [[Int32]]).self) { group in
+            for worker in 0..<4 {
+                group.addTask {
+                    (worker, texts.map { tokenizer.encode($0, specialTokens: .recognize) })
+                }
+            }
+            return await group.reduce(into: [[[Int32]]]()) { $0.append($1.1) }
+        }
+        #expect(parallel.count == 4)
+        #expect(parallel.allSatisfy { $0 == serial })
     }
 }

@@ -9,6 +9,9 @@ Writes Tests/Golden/tokenizer/:
   <model>.decode.jsonl         {"ids": [...], "text": decode(ids), "skipped": decode(ids, skip_special_tokens)}
   small-*.tokenizer.json       two small tokenizers built here, for the tokenizer.json loader
   small-*.ids.txt              their ids on the first SMALL_COUNT corpus strings
+  small-llama3.gguf            a third small tokenizer (Llama 3's pre-tokenizer, ignore_merges, no normalizer)
+                               written as GGUF metadata with tokenizer.ggml.pre = llama-bpe, for the GGUF loader;
+                               small-llama3.ids.txt holds Hugging Face's ids for it
   llama-cpp-crosscheck.txt     how often llama.cpp's own tokenizer agrees (when llama-cpp-python is installed)
 
 The reference for each GGUF model is the tokenizer transformers converts from the GGUF metadata, with the
@@ -206,8 +209,7 @@ def small_tokenizers(corpus):
     split = Tokenizer(models.BPE(ignore_merges=True))
     split.normalizer = normalizers.NFC()
     split.pre_tokenizer = pre_tokenizers.Sequence([
-        pre_tokenizers.Split(Regex(r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"),
-                             behavior="isolated"),
+        pre_tokenizers.Split(Regex(LLAMA3_REGEX), behavior="isolated"),
         pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False)])
     split.decoder = decoders.ByteLevel()
     split.train_from_iterator(training, trainers.BpeTrainer(
@@ -228,6 +230,51 @@ def small_tokenizers(corpus):
     byte_level.add_special_tokens([AddedToken("<|im_start|>", special=True, normalized=False),
                                    AddedToken("<|im_end|>", special=True, normalized=False)])
     return {"small-split": split, "small-bytelevel": byte_level}
+
+
+LLAMA3_REGEX = r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"
+
+
+def small_llama3(corpus):
+    """A small tokenizer built the way Llama 3's is (what xLAM-2's Llama variants use): the Llama 3 split regex,
+    ignore_merges, no normalizer, <|begin_of_text|> / <|eot_id|> special and one non-special added token."""
+    tok = Tokenizer(models.BPE(ignore_merges=True))
+    tok.pre_tokenizer = pre_tokenizers.Sequence([
+        pre_tokenizers.Split(Regex(LLAMA3_REGEX), behavior="isolated"),
+        pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False)])
+    tok.decoder = decoders.ByteLevel()
+    tok.train_from_iterator(corpus[1000:4000], trainers.BpeTrainer(
+        vocab_size=800, initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False))
+    tok.add_special_tokens([AddedToken("<|begin_of_text|>", special=True, normalized=False),
+                            AddedToken("<|eot_id|>", special=True, normalized=False)])
+    tok.add_tokens([AddedToken("<|python_tag|>", special=False, normalized=False)])
+    return tok
+
+
+def write_llama3_gguf(tok, path):
+    """The tokenizer as llama.cpp's converter stores a Llama 3 tokenizer: tokens by id, types, merges."""
+    spec = json.loads(tok.to_str())
+    vocab = dict(spec["model"]["vocab"])
+    added = {t["id"]: t for t in spec["added_tokens"]}
+    for token in added.values():
+        vocab[token["content"]] = token["id"]
+    tokens = [None] * len(vocab)
+    for text, i in vocab.items():
+        tokens[i] = text
+    types = [gguf.TokenType.NORMAL] * len(tokens)
+    for i, token in added.items():
+        types[i] = gguf.TokenType.CONTROL if token["special"] else gguf.TokenType.USER_DEFINED
+    merges = [m if isinstance(m, str) else " ".join(m) for m in spec["model"]["merges"]]
+    writer = gguf.GGUFWriter(str(path), "llama")
+    # llama.cpp reads these hyper-parameters even for a vocab-only load.
+    writer.add_context_length(128); writer.add_embedding_length(64); writer.add_block_count(1)
+    writer.add_feed_forward_length(128); writer.add_head_count(1); writer.add_layer_norm_rms_eps(1e-5)
+    writer.add_tokenizer_model("gpt2"); writer.add_tokenizer_pre("llama-bpe")
+    writer.add_token_list(tokens); writer.add_token_types(types); writer.add_token_merges(merges)
+    writer.add_bos_token_id(vocab["<|begin_of_text|>"]); writer.add_eos_token_id(vocab["<|eot_id|>"])
+    writer.add_add_bos_token(True)
+    writer.write_header_to_file(); writer.write_kv_data_to_file(); writer.write_tensors_to_file()
+    writer.close()
 
 
 def llama_cpp_crosscheck(path, corpus, tok):
@@ -283,6 +330,10 @@ def main():
     for name, tok in small_tokenizers(corpus).items():
         tok.save(str(OUT / f"{name}.tokenizer.json"), pretty=False)
         write_ids(OUT / f"{name}.ids.txt", tok, corpus[:SMALL_COUNT])
+    llama3 = small_llama3(corpus)
+    write_llama3_gguf(llama3, OUT / "small-llama3.gguf")
+    write_ids(OUT / "small-llama3.ids.txt", llama3, corpus[:SMALL_COUNT])
+    crosscheck += llama_cpp_crosscheck(OUT / "small-llama3.gguf", corpus[:SMALL_COUNT], llama3)
     (OUT / "llama-cpp-crosscheck.txt").write_text(crosscheck)
     print(crosscheck, file=sys.stderr)
 
