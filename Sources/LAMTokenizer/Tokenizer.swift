@@ -29,6 +29,10 @@ public final class Tokenizer: Sendable {
     public let eotToken: Int32?
     /// Whether prompts should start with `bosToken`. `encode` never adds it: the prompt builder does.
     public let addBOS: Bool
+    /// The tokens that end generation: `eosToken`, `eotToken`, and the special tokens whose text is a known
+    /// end-of-turn marker (`<|im_end|>`, `<|endoftext|>`, `<|eot_id|>`, `<|eom_id|>`, `<end_of_turn>`, `<|end|>`),
+    /// the set llama.cpp stops on too.
+    public let endOfGenerationTokens: Set<Int32>
 
     private let vocabularyForm: [String]
     private let bytesArena: [UInt8]
@@ -130,6 +134,9 @@ public final class Tokenizer: Sendable {
         eosToken = definition.eosToken
         eotToken = definition.eotToken
         addBOS = definition.addBOS
+        let endMarkers: Set<String> = ["<|im_end|>", "<|endoftext|>", "<|eot_id|>", "<|eom_id|>", "<end_of_turn>", "<|end|>"]
+        endOfGenerationTokens = Set([definition.eosToken, definition.eotToken].compactMap { $0 })
+            .union(definition.addedTokens.filter { $0.isSpecial && endMarkers.contains($0.content) }.map(\.id))
         vocabularyForm = forms
         bytesArena = arena
         bytesOffsets = offsets

@@ -172,19 +172,28 @@ enum TokenizerJSONLoader {
         return tokens
     }
 
-    /// A `TemplateProcessing` post-processor that starts every sequence with a special token is how
-    /// tokenizer.json says "add BOS".
-    private static func applyPostProcessor(_ value: JSONValue?, to definition: inout TokenizerDefinition) throws(TokenizerError) {
-        guard let value, !value.isNull,
-              try string(try object(value, "post_processor")["type"], "post_processor.type") == "TemplateProcessing",
-              let first = value["single"]?[0], let special = first["SpecialToken"]
-        else { return }
-        let name = try string(special["id"], "post_processor.single[0].SpecialToken.id")
-        guard let token = definition.addedTokens.first(where: { $0.content == name }) else {
-            throw .invalidValue(field: "post_processor.single[0]", reason: "\"\(name)\" is not an added token")
+    /// A `TemplateProcessing` post-processor (alone or in a `Sequence`, as in Llama 3) that starts every
+    /// sequence with a special token is how tokenizer.json says "add BOS".
+    private static func applyPostProcessor(
+        _ value: JSONValue?, to definition: inout TokenizerDefinition, field: String = "post_processor"
+    ) throws(TokenizerError) {
+        guard let value, !value.isNull else { return }
+        switch try string(try object(value, field)["type"], field + ".type") {
+        case "Sequence":
+            for (index, child) in try array(value["processors"], field + ".processors").enumerated() {
+                try applyPostProcessor(child, to: &definition, field: "\(field).processors[\(index)]")
+            }
+        case "TemplateProcessing":
+            guard let special = value["single"]?[0]?["SpecialToken"] else { return }
+            let name = try string(special["id"], field + ".single[0].SpecialToken.id")
+            guard let token = definition.addedTokens.first(where: { $0.content == name }) else {
+                throw .invalidValue(field: field + ".single[0]", reason: "\"\(name)\" is not an added token")
+            }
+            definition.bosToken = token.id
+            definition.addBOS = true
+        default:
+            return
         }
-        definition.bosToken = token.id
-        definition.addBOS = true
     }
 
     static func applyConfig(_ data: Data, to definition: inout TokenizerDefinition) throws(TokenizerError) {

@@ -35,6 +35,8 @@ import Testing
         let imStart = try #require(tokenizer.tokenID(forText: "<|im_start|>"))
         let imEnd = try #require(tokenizer.tokenID(forText: "<|im_end|>"))
         #expect(tokenizer.eosToken == imEnd)
+        let endOfText = try #require(tokenizer.tokenID(forText: "<|endoftext|>"))
+        #expect(tokenizer.endOfGenerationTokens == [imEnd, endOfText])
         #expect(tokenizer.addBOS == false)
         #expect(tokenizer.isSpecial(imStart))
 

@@ -30,6 +30,22 @@ import Testing
         #expect(tokenizer.encode("ba", specialTokens: .plainText) == [1, 0])
     }
 
+    @Test func bosComesFromTheTemplatePostProcessorAndTokenizerConfig() throws {
+        // Llama 3 wraps its TemplateProcessing in a Sequence.
+        let json = Self.tokenizer(model: #""type": "BPE", "vocab": {"a": 0}"#, extra: #"""
+            , "added_tokens": [{"id": 1, "content": "<s>", "special": true}, {"id": 2, "content": "</s>", "special": true}],
+            "post_processor": {"type": "Sequence", "processors": [{"type": "ByteLevel"},
+              {"type": "TemplateProcessing", "single": [{"SpecialToken": {"id": "<s>", "type_id": 0}}, {"Sequence": {"id": "A"}}]}]}
+            """#)
+        let tokenizer = try Self.load(json).get()
+        #expect(tokenizer.bosToken == 1 && tokenizer.addBOS)
+        #expect(tokenizer.eosToken == nil)
+        let config = Data(#"{"eos_token": {"content": "</s>"}, "add_bos_token": false}"#.utf8)
+        let configured = try Tokenizer(tokenizerJSONData: Data(json.utf8), configData: config)
+        #expect(configured.eosToken == 2 && !configured.addBOS)
+        #expect(configured.endOfGenerationTokens == [2])
+    }
+
     @Test func invalidJSONGivesTheByteOffset() {
         guard case .invalidJSON(let parseError)? = Self.error(#"{"model": {"vocab": {"a": 0,}}}"#) else {
             Issue.record("expected invalidJSON")
