@@ -1,5 +1,6 @@
 import Foundation
 import LAMModelFiles
+import LAMTestSupport
 import Testing
 
 /// Crafted files: one valid file with every value type, then one file per validation failure, each checked
