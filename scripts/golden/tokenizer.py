@@ -135,7 +135,10 @@ def build_corpus(qwen_tokens):
     rng = random.Random(SEED)
     fixed = ["", " ", "a", "'s", "'S", "'ſ", "Hello world", " Hello", "\n", "\r\n\r\n", " " * 64, "\t" * 9,
              "12345678901234567890", "don't DON'T Don'T", "e\u0301", "é", "<|im_start|>user\nhi<|im_end|>\n",
-             "👨‍👩‍👧‍👦" * 3, "a" * 300, "ab" * 120, "\u0000", "\x7f", "\ufeffBOM", "\ud7ff\ue000\uffff"]
+             "👨‍👩‍👧‍👦" * 3, "a" * 300, "ab" * 120, "\u0000", "\x7f", "\ufeffBOM", "\ud7ff\ue000\uffff",
+             # added tokens of the small tokenizers: lstrip/rstrip (<mask>) and a normalized one (café)
+             "a <mask> b", "x\t <mask>\n\ny", "<mask><mask>", " <mask>", "<mask> ", "cafe\u0301 café CAFÉ cafécafé",
+             "<|eot_id|> <|begin_of_text|>hi<|python_tag|>", "<tool_call>{\"a\": 1}</tool_call>"]
     generators = [(english, 20), (mixed, 40), (lambda r: pick(r, CODE, (1, 3), ("", "\n", "\n\n")), 8),
                   (lambda r: vocab_soup(r, qwen_tokens), 12), (lambda r: pick(r, SPACES, (2, 12)) + english(r), 5),
                   (lambda r: pick(r, NUMBERS, (1, 8), ("", " ", "\n", "x")), 5),
