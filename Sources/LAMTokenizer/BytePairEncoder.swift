@@ -15,11 +15,37 @@ struct BytePairEncoder: Sendable {
     let wordTokens: [[UInt8]: Int32]
     private let cache = WordCache()
 
-    init(merges: MergeTable, byteTokens: [Int32], unknownToken: Int32?, ignoreMerges: Bool, wordTokens: [[UInt8]: Int32]) {
+    /// `modelIDs`: the model vocabulary (stored form to id), which merges and `unk_token` refer to.
+    init(_ definition: TokenizerDefinition, modelIDs: [String: Int32]) throws(TokenizerError) {
+        var merges = MergeTable(capacity: definition.merges.count)
+        for (rank, merge) in definition.merges.enumerated() {
+            let field = "\(definition.mergesField)[\(rank)]"
+            guard let left = modelIDs[merge.left], let right = modelIDs[merge.right] else {
+                throw .invalidValue(field: field, reason: "\"\(merge.left) \(merge.right)\" uses a token not in the vocabulary")
+            }
+            guard let result = modelIDs[merge.left + merge.right] else {
+                throw .invalidValue(field: field, reason: "the merged token \"\(merge.left + merge.right)\" is not in the vocabulary")
+            }
+            merges.insert(left: left, right: right, merge: .init(rank: UInt32(rank), result: result))
+        }
         self.merges = merges
-        self.byteTokens = byteTokens
-        self.unknownToken = unknownToken
-        self.ignoreMerges = ignoreMerges
+        byteTokens = ByteLevelAlphabet.characterForByte.map { modelIDs[String($0)] ?? -1 }
+        if let unknown = definition.unknownToken {
+            guard let id = modelIDs[unknown] else {
+                throw .invalidValue(field: "unk_token", reason: "\"\(unknown)\" is not in the vocabulary")
+            }
+            unknownToken = id
+        } else {
+            unknownToken = nil
+        }
+        ignoreMerges = definition.ignoreMerges
+        var wordTokens: [[UInt8]: Int32] = [:]
+        if definition.ignoreMerges {
+            for (token, id) in definition.vocabulary {
+                guard let bytes = ByteLevelAlphabet.bytes(ofEncoded: token), wordTokens[bytes] == nil else { continue }
+                wordTokens[bytes] = id
+            }
+        }
         self.wordTokens = wordTokens
     }
 

@@ -34,11 +34,7 @@ public final class Tokenizer: Sendable {
     /// the set llama.cpp stops on too.
     public let endOfGenerationTokens: Set<Int32>
 
-    private let vocabularyForm: [String]
-    private let bytesArena: [UInt8]
-    private let bytesOffsets: [Int32]
-    private let specialFlags: [Bool]
-    private let idsByText: [[UInt8]: Int32]
+    private let tokens: TokenTable
     private let normalizer: TokenizerDefinition.Normalizer
     private let preTokenizer: PreTokenizer
     private let encoder: BytePairEncoder
@@ -48,87 +44,15 @@ public final class Tokenizer: Sendable {
     private let normalizedNonSpecialAddedTokens: AddedTokenMatcher
 
     init(definition: TokenizerDefinition) throws(TokenizerError) {
-        var size = 0
-        var modelIDs: [String: Int32] = [:]
-        modelIDs.reserveCapacity(definition.vocabulary.count)
-        for (token, id) in definition.vocabulary {
-            guard id >= 0, Int(id) < TokenizerDefinition.largestTokenID else {
-                throw .invalidValue(field: "vocabulary[\"\(token)\"]", reason: "token id \(id) out of range")
-            }
-            modelIDs[token] = id
-            size = max(size, Int(id) + 1)
-        }
-        for token in definition.addedTokens {
-            guard token.id >= 0, Int(token.id) < TokenizerDefinition.largestTokenID else {
-                throw .invalidValue(field: "added token \"\(token.content)\"", reason: "token id \(token.id) out of range")
-            }
-            guard !token.content.isEmpty else {
-                throw .invalidValue(field: "added token \(token.id)", reason: "empty content")
-            }
-            size = max(size, Int(token.id) + 1)
-        }
-        guard size > 0 else { throw .invalidValue(field: "vocabulary", reason: "no tokens") }
-        // Ids may leave gaps, but not so many that a small file could make us allocate gigabytes.
-        let entries = definition.vocabulary.count + definition.addedTokens.count
-        guard size <= max(1024, 2 * entries) else {
-            throw .invalidValue(field: "vocabulary", reason: "token id \(size - 1) is far beyond the \(entries) tokens defined")
-        }
-
-        var forms = [String](repeating: "", count: size)
-        for (token, id) in definition.vocabulary { forms[Int(id)] = token }
-        var special = [Bool](repeating: false, count: size)
-        var decoded = forms.map { ByteLevelAlphabet.decodedBytes(of: $0) }
-        for token in definition.addedTokens {
-            forms[Int(token.id)] = token.content
-            decoded[Int(token.id)] = ByteLevelAlphabet.decodedBytes(of: token.content)
-            special[Int(token.id)] = token.isSpecial
-        }
-        var arena: [UInt8] = []
-        var offsets: [Int32] = [0]
-        offsets.reserveCapacity(size + 1)
-        for bytes in decoded {
-            arena.append(contentsOf: bytes)
-            guard arena.count < Int(Int32.max) else { throw .invalidValue(field: "vocabulary", reason: "too large") }
-            offsets.append(Int32(arena.count))
-        }
-
-        var byText: [[UInt8]: Int32] = [:]
-        var wordTokens: [[UInt8]: Int32] = [:]
-        for token in definition.addedTokens where byText[decoded[Int(token.id)]] == nil {
-            byText[decoded[Int(token.id)]] = token.id
-        }
-        for (token, id) in definition.vocabulary {
-            guard let bytes = ByteLevelAlphabet.bytes(ofEncoded: token) else { continue }
-            if byText[bytes] == nil { byText[bytes] = id }
-            if definition.ignoreMerges && wordTokens[bytes] == nil { wordTokens[bytes] = id }
-        }
-
-        var mergeTable = MergeTable(capacity: definition.merges.count)
-        for (rank, merge) in definition.merges.enumerated() {
-            let field = "\(definition.mergesField)[\(rank)]"
-            guard let left = modelIDs[merge.left], let right = modelIDs[merge.right] else {
-                throw .invalidValue(field: field, reason: "\"\(merge.left) \(merge.right)\" uses a token not in the vocabulary")
-            }
-            guard let result = modelIDs[merge.left + merge.right] else {
-                throw .invalidValue(field: field, reason: "the merged token \"\(merge.left + merge.right)\" is not in the vocabulary")
-            }
-            mergeTable.insert(left: left, right: right, merge: .init(rank: UInt32(rank), result: result))
-        }
-        let byteTokens = ByteLevelAlphabet.characterForByte.map { modelIDs[String($0)] ?? -1 }
-        var unknownID: Int32?
-        if let unknown = definition.unknownToken {
-            guard let id = modelIDs[unknown] else {
-                throw .invalidValue(field: "unk_token", reason: "\"\(unknown)\" is not in the vocabulary")
-            }
-            unknownID = id
-        }
+        let tokens = try TokenTable(definition)
         for (name, id) in [("bos", definition.bosToken), ("eos", definition.eosToken), ("eot", definition.eotToken)] {
-            if let id, id < 0 || Int(id) >= size {
-                throw .invalidValue(field: "\(name) token", reason: "id \(id) is outside the vocabulary (size \(size))")
+            if let id, !tokens.contains(id) {
+                throw .invalidValue(field: "\(name) token", reason: "id \(id) is outside the vocabulary (size \(tokens.count))")
             }
         }
-
-        vocabularySize = size
+        self.tokens = tokens
+        encoder = try BytePairEncoder(definition, modelIDs: tokens.modelIDs)
+        vocabularySize = tokens.count
         addedTokens = definition.addedTokens.sorted { $0.id < $1.id }
         bosToken = definition.bosToken
         eosToken = definition.eosToken
@@ -137,16 +61,8 @@ public final class Tokenizer: Sendable {
         let endMarkers: Set<String> = ["<|im_end|>", "<|endoftext|>", "<|eot_id|>", "<|eom_id|>", "<end_of_turn>", "<|end|>"]
         endOfGenerationTokens = Set([definition.eosToken, definition.eotToken].compactMap { $0 })
             .union(definition.addedTokens.filter { $0.isSpecial && endMarkers.contains($0.content) }.map(\.id))
-        vocabularyForm = forms
-        bytesArena = arena
-        bytesOffsets = offsets
-        specialFlags = special
-        idsByText = byText
         normalizer = definition.normalizer
         preTokenizer = definition.preTokenizer
-        encoder = BytePairEncoder(
-            merges: mergeTable, byteTokens: byteTokens, unknownToken: unknownID,
-            ignoreMerges: definition.ignoreMerges, wordTokens: wordTokens)
         let raw = definition.addedTokens.filter { !$0.matchesNormalized }
         let normalized = definition.addedTokens.filter { $0.matchesNormalized }
         let normalizer = definition.normalizer
@@ -229,7 +145,7 @@ public final class Tokenizer: Sendable {
     public func decode(_ ids: [Int32], skipSpecialTokens: Bool = false) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(ids.count * 4)
-        for id in ids where isValid(id) && !(skipSpecialTokens && specialFlags[Int(id)]) {
+        for id in ids where isValid(id) && !(skipSpecialTokens && tokens.specialFlags[Int(id)]) {
             appendBytes(of: id, to: &bytes)
         }
         return String(decoding: bytes, as: UTF8.self)
@@ -239,29 +155,29 @@ public final class Tokenizer: Sendable {
     /// on its own: byte-level tokens may hold part of a character.
     public func tokenBytes(_ id: Int32) -> [UInt8] {
         guard isValid(id) else { return [] }
-        return Array(bytesArena[Int(bytesOffsets[Int(id)])..<Int(bytesOffsets[Int(id) + 1])])
+        return Array(tokens.bytes(of: id))
     }
 
     func appendBytes(of id: Int32, to bytes: inout [UInt8]) {
-        bytes.append(contentsOf: bytesArena[Int(bytesOffsets[Int(id)])..<Int(bytesOffsets[Int(id) + 1])])
+        bytes.append(contentsOf: tokens.bytes(of: id))
     }
 
-    func isValid(_ id: Int32) -> Bool { id >= 0 && Int(id) < vocabularySize }
+    func isValid(_ id: Int32) -> Bool { tokens.contains(id) }
 
     // MARK: Lookup
 
     /// The token whose text is exactly `text` (for example `"<|im_end|>"` or `" hello"`), if there is one.
     public func tokenID(forText text: String) -> Int32? {
-        idsByText[Array(text.utf8)]
+        tokens.idsByText[Array(text.utf8)]
     }
 
     /// The token as the vocabulary stores it (byte-level alphabet: `"Ġhello"` for `" hello"`); nil when out of range.
     public func vocabularyEntry(_ id: Int32) -> String? {
-        isValid(id) ? vocabularyForm[Int(id)] : nil
+        isValid(id) ? tokens.forms[Int(id)] : nil
     }
 
     /// Whether `id` is a special (control) token.
     public func isSpecial(_ id: Int32) -> Bool {
-        isValid(id) && specialFlags[Int(id)]
+        isValid(id) && tokens.specialFlags[Int(id)]
     }
 }
