@@ -344,3 +344,20 @@ import Testing
         #expect(values == (0..<8).map(Float.init))
     }
 }
+
+@Suite struct MappedFileTests {
+    @Test func refusesDirectoriesAndFIFOsWithoutBlocking() throws {
+        #expect(throws: ModelFileError.cannotOpen(path: "/tmp", reason: "not a regular file")) { try MappedFile(path: "/tmp") }
+        let fifo = FileManager.default.temporaryDirectory.appendingPathComponent("swiftlam-fifo-\(UUID())").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        defer { unlink(fifo) }
+        #expect(throws: ModelFileError.cannotOpen(path: fifo, reason: "not a regular file")) { try MappedFile(path: fifo) }
+    }
+
+    @Test func emptyFileIsTruncatedNotACrash() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("swiftlam-empty-\(UUID()).gguf")
+        try Data().write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        #expect(throws: ModelFileError.truncated(what: "magic", needed: 4, offset: 0, fileSize: 0)) { try GGUFFile(path: url.path) }
+    }
+}
