@@ -87,3 +87,21 @@ import Testing
         #expect(parallel.allSatisfy { $0 == serial })
     }
 }
+
+@Suite struct PathologicalInputTests {
+    /// Inputs built to make a careless tokenizer quadratic or deep: one 200,000-letter word, long runs of
+    /// whitespace, digits, emoji and special-token strings. Each must round-trip (a hang fails the suite's time).
+    @Test(arguments: [
+        String(repeating: "a", count: 200_000), String(repeating: " ", count: 200_000),
+        String(repeating: "\n \t", count: 60_000), String(repeating: "1", count: 100_000),
+        String(repeating: "👩🏾‍💻", count: 20_000), String(repeating: "<|im_start|>", count: 20_000),
+        String(repeating: "'s", count: 100_000), String(repeating: "é", count: 100_000),
+    ])
+    func longInputsRoundTrip(text: String) throws {
+        for model in ["qwen05b", "smollm2"] {
+            let tokenizer = try TokenizerLoading.tokenizer(for: model)
+            let ids = tokenizer.encode(text, specialTokens: .recognize)
+            #expect(tokenizer.decode(ids) == text, "\(model)")
+        }
+    }
+}
