@@ -23,6 +23,12 @@ public struct JSONSchema: Sendable {
         ignoredKeywords = compiler.ignored
     }
 
+    init(root: Int, nodes: [SchemaNode]) {
+        self.root = root
+        self.nodes = nodes
+        ignoredKeywords = []
+    }
+
     public init(parsing text: String) throws(SchemaError) {
         let document: JSONValue
         do { document = try JSONValue(parsing: text) } catch { throw .notJSON(String(describing: error)) }

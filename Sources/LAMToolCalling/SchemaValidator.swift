@@ -21,9 +21,11 @@ extension JSONSchema {
         return validator.found
     }
 
-    public func isValid(_ instance: JSONValue) -> Bool {
+    public func isValid(_ instance: JSONValue) -> Bool { isValid(instance, at: root) }
+
+    func isValid(_ instance: JSONValue, at node: Int) -> Bool {
         var validator = Validator(nodes: nodes, limit: 1)
-        validator.check(instance, root, path: "")
+        validator.check(instance, node, path: "")
         return validator.found.isEmpty
     }
 }
