@@ -17,13 +17,16 @@ public final class Grammar: Sendable {
     let prefixItems: [[Int32]]
     let texts: [[UInt8]]
     let root: Int32
+    /// `tool_choice: auto`: a `.freeText` node the reply may be instead of `root` (-1: none).
+    let freeText: Int32
     /// Consecutive whitespace bytes allowed between JSON tokens (keeps a model from padding forever).
     let maxWhitespace: UInt8
     /// A shortest text for each node (see `GrammarCompletion.swift`).
     let minimalTexts: [[UInt8]?]
 
-    init(builder: GrammarBuilder, root: Int32, maxWhitespace: UInt8) {
+    init(builder: GrammarBuilder, root: Int32, freeText: Int32 = -1, maxWhitespace: UInt8) {
         minimalTexts = Self.minimalTexts(builder)
+        self.freeText = freeText
         nodes = builder.nodes
         tries = builder.tries
         objects = builder.objects
@@ -67,7 +70,7 @@ public final class Grammar: Sendable {
                 ordered: true)))
         }
         let call = calls.count == 1 ? calls[0] : builder.add(GrammarNode(kind: .choice, shape: builder.choiceList(calls)))
-        var list: Int32
+        let list: Int32
         switch format {
         case .xlam:
             list = builder.add(GrammarNode(kind: .array, minCount: 1, item: call, shape: builder.prefixList([])))
@@ -78,15 +81,13 @@ public final class Grammar: Sendable {
         case .llama3:
             list = call
         }
-        if choice == .auto {
-            let freeText = builder.add(GrammarNode(kind: .freeText, shape: builder.text(Array(format.trigger.utf8))))
-            list = builder.add(GrammarNode(kind: .choice, shape: builder.choiceList([freeText, list])))
-        }
+        let freeText = choice == .auto
+            ? builder.add(GrammarNode(kind: .freeText, shape: builder.text(Array(format.trigger.utf8)))) : -1
         builder.finish()
         guard builder.nodes[Int(list)].satisfiable else {
             throw .tooComplex("no tool's arguments schema can be satisfied by a finite JSON value")
         }
-        return Grammar(builder: builder, root: list, maxWhitespace: UInt8(clamping: maxWhitespace))
+        return Grammar(builder: builder, root: list, freeText: freeText, maxWhitespace: UInt8(clamping: maxWhitespace))
     }
 }
 

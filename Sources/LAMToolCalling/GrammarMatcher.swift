@@ -20,6 +20,13 @@ struct GrammarMatcher {
         alternatives = Self.flattenChoices(grammar)
         arena.reserveCapacity(4096)
         tops = [store(Frame(node: -1, parent: -1, role: .document))]
+        if grammar.freeText >= 0 {
+            // `tool_choice: auto`: a second stack, free text under a document of its own, already started (so
+            // that the empty reply is complete and the first mask need not expand it).
+            var document = Frame(node: -1, parent: -1, role: .document)
+            document.phase = 1
+            tops.append(store(Frame(node: grammar.freeText, parent: store(document), role: .value)))
+        }
     }
 
     // MARK: Committing bytes
@@ -54,6 +61,12 @@ struct GrammarMatcher {
             if !isAccepting(frame) { return false }
             frame = completed(arena[Int(frame.parent)], child: frame)
         }
+    }
+
+    /// For free text that has not diverged from the call trigger yet: the rest of the trigger.
+    func untypedTrigger(_ frame: Frame) -> ArraySlice<UInt8>? {
+        guard frame.role == .value, grammar.nodes[Int(frame.node)].kind == .freeText, frame.phase == 0 else { return nil }
+        return grammar.texts[Int(grammar.nodes[Int(frame.node)].shape)][Int(frame.count)...]
     }
 
     func isFree(_ frame: Frame) -> Bool {

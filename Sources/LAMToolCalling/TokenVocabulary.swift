@@ -6,6 +6,8 @@ public final class TokenVocabulary: Sendable {
     public let tokenBytes: [[UInt8]]
     public let endOfSequenceIDs: [Int]
     let trie: ByteTrie
+    /// Tokens with text (not end-of-sequence, special or unused ids).
+    let visible: [UInt64]
     /// Tokens that are whole, valid UTF-8 with no `"`, `\` or control character: inside a JSON string they are
     /// allowed at any character boundary, so the mask walk sets them in one go.
     let stringSafe: [UInt64]
@@ -13,6 +15,15 @@ public final class TokenVocabulary: Sendable {
     let stringUnsafeTrie: ByteTrie
     /// The most characters any string-safe token holds (decides when a `maxLength` string can take the shortcut).
     let longestStringSafeToken: Int32
+    /// The shortcut one byte in (a token that opens a string, or ends an escape, then goes on with plain text):
+    /// for each first byte, the tokens whose remaining bytes are string-safe (`tailSafe`, as ranges into
+    /// `tailSafeIDs`), and a trie of the tokens whose remaining bytes are not.
+    let tailSafeStart: [Int32]
+    let tailSafeIDs: [Int32]
+    let tailUnsafeTrie: ByteTrie
+    /// The same shortcut for strings with little room left (`maxLength`): the string-safe tokens of at most
+    /// `characters` characters, and a trie of all other tokens. Ascending by `characters`.
+    let shortStringShortcuts: [(characters: Int32, safe: [UInt64], rest: ByteTrie)]
 
     public var count: Int { tokenBytes.count }
 
@@ -20,25 +31,60 @@ public final class TokenVocabulary: Sendable {
         self.tokenBytes = tokenBytes
         self.endOfSequenceIDs = endOfSequenceIDs.filter { $0 >= 0 && $0 < tokenBytes.count }
         let eos = Set(self.endOfSequenceIDs)
-        var visible: [[UInt8]] = []
+        var shownTokens: [[UInt8]] = []
         var unsafe: [[UInt8]] = []
         var safe = [UInt64](repeating: 0, count: (tokenBytes.count + 63) / 64)
         var longest: Int32 = 0
+        var characterCounts = [Int32](repeating: -1, count: tokenBytes.count)
+        var visibleBits = [UInt64](repeating: 0, count: (tokenBytes.count + 63) / 64)
         for (id, bytes) in tokenBytes.enumerated() {
             let shown = eos.contains(id) ? [] : bytes
-            visible.append(shown)
+            shownTokens.append(shown)
+            if !shown.isEmpty { visibleBits[id >> 6] |= 1 << UInt64(id & 63) }
             if let characters = Self.stringSafeCharacters(shown) {
                 safe[id >> 6] |= 1 << UInt64(id & 63)
                 longest = max(longest, characters)
+                characterCounts[id] = characters
                 unsafe.append([])
             } else {
                 unsafe.append(shown)
             }
         }
-        trie = ByteTrie(visible)
+        trie = ByteTrie(shownTokens)
+        self.visible = visibleBits
         stringUnsafeTrie = ByteTrie(unsafe)
         stringSafe = safe
         longestStringSafeToken = longest
+        var shortcuts: [(characters: Int32, safe: [UInt64], rest: ByteTrie)] = []
+        for limit: Int32 in [8, 16, 32, 64, 128] where limit < longest {
+            var bits = [UInt64](repeating: 0, count: (tokenBytes.count + 63) / 64)
+            var rest: [[UInt8]] = []
+            for (id, characters) in characterCounts.enumerated() {
+                if characters >= 0 && characters <= limit {
+                    bits[id >> 6] |= 1 << UInt64(id & 63)
+                    rest.append([])
+                } else {
+                    rest.append(shownTokens[id])
+                }
+            }
+            shortcuts.append((limit, bits, ByteTrie(rest)))
+        }
+        shortStringShortcuts = shortcuts
+        var byFirstByte = [[Int32]](repeating: [], count: 256)
+        var tailUnsafe: [[UInt8]] = []
+        for (id, bytes) in shownTokens.enumerated() {
+            if bytes.count > 1, Self.stringSafeCharacters(Array(bytes.dropFirst())) != nil {
+                byFirstByte[Int(bytes[0])].append(Int32(id))
+                tailUnsafe.append([])
+            } else {
+                tailUnsafe.append(bytes)
+            }
+        }
+        var starts: [Int32] = [0]
+        for list in byFirstByte { starts.append(starts.last! + Int32(list.count)) }
+        tailSafeStart = starts
+        tailSafeIDs = Array(byFirstByte.joined())
+        tailUnsafeTrie = ByteTrie(tailUnsafe)
     }
 
     /// The number of characters in `bytes` if it can sit anywhere inside a JSON string, else nil.
