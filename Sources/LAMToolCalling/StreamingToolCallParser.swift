@@ -168,6 +168,8 @@ public struct StreamingToolCallParser {
         var isList = false
         var item: Item?
         var calls = 0
+        /// Reported only if the block turns out to hold calls (otherwise it is just text).
+        var problems: [String] = []
     }
 
     /// A JSON object that may be a call.
@@ -305,7 +307,7 @@ public struct StreamingToolCallParser {
                 if opener == UInt8(ascii: "{") {
                     block.item = Item(memberDepth: 2, objectStart: at)
                 } else {
-                    problems.append("item at byte \(at) of a call list is not an object")
+                    block.problems.append("item at byte \(at) of a call list is not an object; skipped")
                 }
             } else if var item = block.item, depth == item.memberDepth {
                 if isKey {
@@ -340,7 +342,7 @@ public struct StreamingToolCallParser {
                 flushArguments(of: &block)
             } else if let item = block.item, depth == item.memberDepth - 1, !isKey {
                 if item.index == nil {
-                    problems.append("object at byte \(item.objectStart) has no string \"name\" and \"arguments\"; not a call")
+                    block.problems.append("object at byte \(item.objectStart) has no string \"name\" and \"arguments\"; skipped")
                 }
                 block.item = nil
             }
@@ -395,9 +397,9 @@ public struct StreamingToolCallParser {
         position = at
         flushArguments(of: &block)
         if block.calls == 0 {
-            problems.append("invalid JSON at byte \(at) after a call marker; kept as text")
             textStart = block.start
         } else {
+            problems += block.problems
             if let item = block.item, let index = item.index, item.argumentsEnd == nil {
                 problems.append("call \(index): arguments cut off by invalid JSON at byte \(at)")
                 incompleteCalls.insert(index)
@@ -433,6 +435,7 @@ public struct StreamingToolCallParser {
         mode = .text
         position = resumeAt
         if block.calls > 0 {
+            problems += block.problems
             textStart = resumeAt
             atReplyStart = true
         } else {
@@ -458,6 +461,7 @@ public struct StreamingToolCallParser {
             if block.calls == 0 {
                 textStart = block.start
             } else {
+                problems += block.problems
                 if let item = block.item, let index = item.index, item.argumentsEnd == nil {
                     problems.append("call \(index): output ended inside its arguments")
                     incompleteCalls.insert(index)
