@@ -59,6 +59,14 @@ public struct ParsedToolCall: Sendable, Hashable {
     /// False when the output ended or broke off inside this call's arguments.
     public var isComplete = true
 
+    public init(index: Int, id: String, name: String, arguments: String, isComplete: Bool = true) {
+        self.index = index
+        self.id = id
+        self.name = name
+        self.arguments = arguments
+        self.isComplete = isComplete
+    }
+
     /// The arguments parsed (nil when they are not JSON, e.g. cut off).
     public var argumentsValue: JSONValue? { try? JSONValue(parsing: arguments) }
 }
