@@ -150,9 +150,16 @@ struct GrammarBuilder {
     var choices: [[Int32]] = []
     var prefixItems: [[Int32]] = []
     var texts: [[UInt8]] = []
-    /// Memo per (schema identity, schema node) so recursive `$ref`s become cycles.
-    private var compiled: [Int: Int32] = [:]
+    /// Memo per (schema compiled, schema node) so recursive `$ref`s become cycles.
+    private var compiled: [SchemaNodeKey: Int32] = [:]
+    private var schemasCompiled = 0
+
+    private struct SchemaNodeKey: Hashable {
+        var schema: Int
+        var node: Int
+    }
     private var anyValue: Int32 = -1
+    private var depth = 0
 
     mutating func add(_ node: GrammarNode) -> Int32 {
         nodes.append(node)
@@ -204,12 +211,15 @@ struct GrammarBuilder {
     }
 
     mutating func compile(_ schema: JSONSchema) throws(SchemaError) -> Int32 {
-        let base = compiled.count &* 1_000_003  // one memo namespace per compiled schema
-        return try compile(schema, schema.root, base: base)
+        schemasCompiled += 1
+        return try compile(schema, schema.root, base: schemasCompiled)
     }
 
     private mutating func compile(_ schema: JSONSchema, _ id: Int, base: Int) throws(SchemaError) -> Int32 {
-        if let done = compiled[base &+ id] { return done }
+        if let done = compiled[SchemaNodeKey(schema: base, node: id)] { return done }
+        guard depth < 256 else { throw .tooComplex("schemas nested more than 256 deep") }
+        depth += 1
+        defer { depth -= 1 }
         let node = schema.nodes[id]
         if node.rejectsEverything { return add(GrammarNode(kind: .never)) }
         if node.not != nil { throw .unsupportedForDecoding(pointer: node.pointer, "'not'") }
@@ -224,13 +234,13 @@ struct GrammarBuilder {
             }
             if let target = node.allOf.first {
                 let placeholder = add(GrammarNode(kind: .choice))
-                compiled[base &+ id] = placeholder
+                compiled[SchemaNodeKey(schema: base, node: id)] = placeholder
                 nodes[Int(placeholder)].shape = choiceList([try compile(schema, target, base: base)])
                 return placeholder
             }
             if let alternatives = node.anyOf ?? node.oneOf {
                 let placeholder = add(GrammarNode(kind: .choice))
-                compiled[base &+ id] = placeholder
+                compiled[SchemaNodeKey(schema: base, node: id)] = placeholder
                 var list: [Int32] = []
                 for alternative in alternatives { list.append(try compile(schema, alternative, base: base)) }
                 nodes[Int(placeholder)].shape = choiceList(list)
@@ -238,7 +248,7 @@ struct GrammarBuilder {
             }
             if node.allOf.isEmpty {
                 let value = any()
-                compiled[base &+ id] = value
+                compiled[SchemaNodeKey(schema: base, node: id)] = value
                 return value
             }
         }
@@ -250,11 +260,11 @@ struct GrammarBuilder {
             plain.allowedValues = nil
             let check = JSONSchema(nodes: schema.nodes, replacing: id, with: plain)
             let value = literal(allowed.filter { check.isValid($0, at: id) })
-            compiled[base &+ id] = value
+            compiled[SchemaNodeKey(schema: base, node: id)] = value
             return value
         }
         let placeholder = add(GrammarNode(kind: .choice))
-        compiled[base &+ id] = placeholder
+        compiled[SchemaNodeKey(schema: base, node: id)] = placeholder
         let types = node.types ?? .all
         var list: [Int32] = []
         if types.contains(.null) { list.append(literal([.null])) }

@@ -3,7 +3,11 @@ import LAMJSON
 /// The shortest ways to finish: used to close a reply validly when generation must stop early (a token limit
 /// inside a call), and by the tests to show that no allowed prefix is a dead end.
 extension Grammar {
-    /// For every node, a shortest text it accepts (nil: none). Computed by rounds in which each node only looks
+    /// Minimal texts longer than this are not kept (an adversarial schema could ask for gigabytes); completion
+    /// then avoids those nodes.
+    static let minimalTextLimit = 1 << 16
+
+    /// For every node, a shortest text it accepts (nil: none, or longer than `minimalTextLimit`). Computed by rounds in which each node only looks
     /// at its children's texts from the round before, so recursive schemas settle on finite texts.
     static func minimalTexts(_ grammar: GrammarBuilder) -> [[UInt8]?] {
         var texts = [[UInt8]?](repeating: nil, count: grammar.nodes.count)
@@ -12,7 +16,8 @@ extension Grammar {
             changed = false
             let before = texts
             for (index, node) in grammar.nodes.enumerated() {
-                guard let text = minimalText(node, grammar, before), text.count < (texts[index]?.count ?? Int.max) else { continue }
+                guard let text = minimalText(node, grammar, before), text.count <= minimalTextLimit,
+                      text.count < (texts[index]?.count ?? Int.max) else { continue }
                 texts[index] = text
                 changed = true
             }
@@ -26,7 +31,9 @@ extension Grammar {
         case .never: return nil
         case .freeText: return []
         case .integer, .number: return Array("0".utf8)
-        case .string: return [UInt8(ascii: "\"")] + [UInt8](repeating: UInt8(ascii: "a"), count: Int(node.minCount)) + [UInt8(ascii: "\"")]
+        case .string:
+            guard node.minCount < minimalTextLimit else { return nil }
+            return [UInt8(ascii: "\"")] + [UInt8](repeating: UInt8(ascii: "a"), count: Int(node.minCount)) + [UInt8(ascii: "\"")]
         case .literal: return grammar.tries[Int(node.trie)].shortestCompletion(from: 0)
         case .choice:
             return grammar.choices[Int(node.shape)].compactMap(text).min { $0.count < $1.count }
@@ -34,7 +41,8 @@ extension Grammar {
             let prefix = grammar.prefixItems[Int(node.shape)]
             var out: [UInt8] = [UInt8(ascii: "[")]
             for index in 0..<Int(node.minCount) {
-                guard let item = text(index < prefix.count ? prefix[index] : node.item) else { return nil }
+                guard let item = text(index < prefix.count ? prefix[index] : node.item),
+                      out.count + item.count <= minimalTextLimit else { return nil }
                 if index > 0 { out += Array(", ".utf8) }
                 out += item
             }
@@ -52,7 +60,7 @@ extension Grammar {
             return out + [UInt8(ascii: "}")]
         case .taggedList:
             guard node.minCount > 0 else { return [] }
-            guard let item = text(node.item) else { return nil }
+            guard let item = text(node.item), Int(node.minCount) * (item.count + 30) <= minimalTextLimit else { return nil }
             let one = grammar.texts[Int(node.shape)] + item + grammar.texts[Int(node.trie)]
             return Array([[UInt8]](repeating: one, count: Int(node.minCount)).joined())
         }

@@ -153,8 +153,14 @@ private struct SchemaCompiler {
         "optional", "$ref",
     ]
 
+    /// Nested compilations in progress: `$ref` chains can nest deeper than the document itself.
+    var depth = 0
+
     mutating func compile(_ schema: JSONValue, pointer: String) throws(SchemaError) -> Int {
         if let existing = byPointer[pointer] { return existing }
+        guard depth < 256 else { throw .tooComplex("schemas and $refs nested more than 256 deep at '\(pointer)'") }
+        depth += 1
+        defer { depth -= 1 }
         let id = nodes.count
         nodes.append(SchemaNode(pointer: pointer))
         byPointer[pointer] = id
