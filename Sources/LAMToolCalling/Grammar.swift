@@ -46,9 +46,11 @@ public final class Grammar: Sendable {
         self.init(builder: builder, root: value, maxWhitespace: UInt8(clamping: maxWhitespace))
     }
 
-    /// Tool calls in `format`, as `choice` allows. Returns nil for `.none` (nothing to constrain).
+    /// Tool calls in `format`, as `choice` allows (at most one call when `parallelCalls` is false). Returns nil
+    /// for `.none` (nothing to constrain).
     public static func toolCalls(
-        _ tools: [ToolDefinition], choice: ToolChoice, format: ToolCallFormat, maxWhitespace: Int = 16
+        _ tools: [ToolDefinition], choice: ToolChoice, format: ToolCallFormat, parallelCalls: Bool = true,
+        maxWhitespace: Int = 16
     ) throws(SchemaError) -> Grammar? {
         var allowed = tools
         switch choice {
@@ -73,10 +75,12 @@ public final class Grammar: Sendable {
         let list: Int32
         switch format {
         case .xlam:
-            list = builder.add(GrammarNode(kind: .array, minCount: 1, item: call, shape: builder.prefixList([])))
+            list = builder.add(GrammarNode(
+                kind: .array, minCount: 1, maxCount: parallelCalls ? -1 : 1, item: call, shape: builder.prefixList([])))
         case .hermes:
             list = builder.add(GrammarNode(
-                kind: .taggedList, minCount: 1, item: call, shape: builder.text(Array("<tool_call>".utf8)),
+                kind: .taggedList, minCount: 1, maxCount: parallelCalls ? -1 : 1, item: call,
+                shape: builder.text(Array("<tool_call>".utf8)),
                 trie: builder.text(Array("</tool_call>".utf8))))
         case .llama3:
             list = call

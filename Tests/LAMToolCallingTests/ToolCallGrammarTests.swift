@@ -55,6 +55,16 @@ import Testing
         }
     }
 
+    @Test(arguments: ToolCallFormat.allCases)
+    func withoutParallelCallsAtMostOneCall(format: ToolCallFormat) throws {
+        let grammar = try #require(try Grammar.toolCalls(Self.tools, choice: .required, format: format, parallelCalls: false))
+        var random = SeededRandom(seed: 3)
+        for _ in 0..<20 {
+            let text = try ConstrainedDecodingTests.randomConstrainedText(grammar, freeSteps: Int.random(in: 0...60, using: &random), random: &random)
+            #expect(try Self.calls(in: text, format: format).count == 1)
+        }
+    }
+
     @Test func namedFunctionModeOnlyCallsThatFunction() throws {
         let grammar = try #require(try Grammar.toolCalls(Self.tools, choice: .function("search"), format: .xlam))
         var random = SeededRandom(seed: 7)

@@ -148,3 +148,31 @@ import Testing
         }
     }
 }
+
+/// The cases of vLLM's own `tests/tool_parsers/test_xlam_tool_parser.py` (model output → calls and content),
+/// where vLLM's expected content `None` is our empty content.
+@Suite struct VLLMXLAMParityTests {
+    static let dallas = #"{"city": "Dallas", "state": "TX", "unit": "fahrenheit"}"#
+    static let orlando = #"{"city": "Orlando", "state": "FL", "unit": "fahrenheit"}"#
+    static let call = #"[{"name": "get_current_weather", "arguments": "# + dallas + "}]"
+
+    static let cases: [(output: String, arguments: [String], content: String)] = [
+        (#"[{"name": "get_current_weather", "arguments": "# + dallas + #"}, {"name": "get_current_weather", "arguments": "# + orlando + "}]",
+         [dallas, orlando], ""),
+        ("<think>I'll help you with that.</think>" + call, [dallas], "<think>I'll help you with that.</think>"),
+        ("I'll help you with that.\n```json\n" + call + "\n```", [dallas], "I'll help you with that."),
+        ("I'll check the weather for you.[TOOL_CALLS]" + call, [dallas], "I'll check the weather for you."),
+        ("I'll help you check the weather.<tool_call>" + call + "</tool_call>", [dallas], "I'll help you check the weather."),
+        ("This is a test", [], "This is a test"),
+    ]
+
+    @Test(arguments: cases.indices)
+    func sameCallsAndContentAsVLLMsTests(index: Int) throws {
+        let (output, arguments, content) = Self.cases[index]
+        let reply = StreamingToolCallParser.parse(output, format: .xlam)
+        #expect(reply.calls.map(\.name) == Array(repeating: "get_current_weather", count: arguments.count))
+        #expect(try reply.calls.map { try JSONValue(parsing: $0.arguments) } == arguments.map { try JSONValue(parsing: $0) })
+        #expect(reply.content == content)
+        #expect(reply.calls.allSatisfy { $0.id.count > 16 }, "ids as long as vLLM's test requires")
+    }
+}
