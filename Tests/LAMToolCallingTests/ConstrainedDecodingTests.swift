@@ -146,3 +146,23 @@ import Testing
         #expect(matcher.isComplete, "a rejected advance leaves the state unchanged")
     }
 }
+
+extension ConstrainedDecodingTests {
+    /// Long generations compact the matcher's frame arena; the state must survive it.
+    @Test func stateSurvivesArenaCompactionInLongGenerations() throws {
+        let schema = try JSONSchema(parsing: #"{"type":"object","properties":{"text":{"type":"string"},"n":{"type":"integer"}},"required":["text","n"],"additionalProperties":false}"#)
+        var matcher = TokenMaskMatcher(grammar: try Grammar(schema: schema), vocabulary: SyntheticVocabulary.shared.vocabulary)
+        let opened = matcher.advance(bytes: Array(#"{"text": ""#.utf8))
+        #expect(opened)
+        let word = Array("Hello world, ü 日本 ".utf8)
+        for _ in 0..<8000 {
+            let advanced = matcher.advance(bytes: word)
+            try #require(advanced)
+        }
+        let closed = matcher.advance(bytes: Array(#"", "n": 7}"#.utf8))
+        #expect(closed)
+        #expect(matcher.isComplete)
+        let extra = matcher.advance(bytes: Array("1".utf8))
+        #expect(!extra)
+    }
+}

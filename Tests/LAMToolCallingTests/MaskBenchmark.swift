@@ -107,11 +107,17 @@ struct MaskBenchmark {
         let built = clock.now - start
         print("mask benchmark: vocabulary \(source), \(vocabulary.count) tokens, precomputed in \(built)")
         let tools = try ToolDefinition.list(from: try JSONValue(parsing: Self.tools))
-        for (label, choice) in [("xlam required", ToolChoice.required), ("xlam auto", ToolChoice.auto)] {
-            let grammarStart = clock.now
-            let grammar = try #require(try Grammar.toolCalls(tools, choice: choice, format: .xlam))
-            let grammarTime = clock.now - grammarStart
-            let tokens = Self.tokenize(Self.reply, vocabulary)
+        let hermesReply = #"<tool_call>\#n{"name": "get_weather", "arguments": {"location": "San Francisco, CA", "unit": "celsius"}}\#n</tool_call>\#n<tool_call>\#n{"name": "search", "arguments": {"query": "best ramen near Shibuya station 東京", "filters": {"max_results": 5}}}\#n</tool_call>"#
+        let openSchema = try JSONSchema(parsing: #"{"type": "object", "properties": {"title": {"type": "string"}, "tags": {"type": "array", "items": {"type": "string"}}}, "required": ["title"]}"#)
+        let openReply = #"{"title": "Weekly report — 週報", "tags": ["ops", "q3"], "owner": {"name": "Ana", "id": 42}, "notes": "All \"green\"; see https://example.com/r?id=7\nThanks"}"#
+        let scenarios: [(String, Grammar, String)] = [
+            ("xlam required, 3 tools", try #require(try Grammar.toolCalls(tools, choice: .required, format: .xlam)), Self.reply),
+            ("xlam auto, 3 tools", try #require(try Grammar.toolCalls(tools, choice: .auto, format: .xlam)), Self.reply),
+            ("hermes required, 3 tools", try #require(try Grammar.toolCalls(tools, choice: .required, format: .hermes)), hermesReply),
+            ("response_format, open object", try Grammar(schema: openSchema), openReply),
+        ]
+        for (label, grammar, reply) in scenarios {
+            let tokens = Self.tokenize(reply, vocabulary)
             var all = Timing()
             var inString = Timing()
             var elsewhere = Timing()
@@ -124,7 +130,7 @@ struct MaskBenchmark {
                     matcher.allowedTokens(into: &mask)
                     let seconds = Double((clock.now - before).components.attoseconds) / 1e18
                     all.add(seconds)
-                    try #require(mask[token], "the benchmark reply must be allowed")
+                    try #require(mask[token], "the benchmark reply must be allowed: \(String(decoding: vocabulary.tokenBytes[token], as: UTF8.self).debugDescription) in \(label)")
                     let allowed = mask.allowedCount
                     if allowed > vocabulary.count / 2 { inString.add(seconds) } else { elsewhere.add(seconds) }
                     if seconds > 0.002, ProcessInfo.processInfo.environment["SWIFTLAM_BENCH_VERBOSE"] != nil {
@@ -137,7 +143,7 @@ struct MaskBenchmark {
                 }
                 #expect(matcher.isComplete)
             }
-            print("mask benchmark [\(label)] grammar built in \(grammarTime); \(tokens.count) tokens x3")
+            print("mask benchmark [\(label)]: \(tokens.count) tokens x3")
             print("  allowedTokens, every step: \(all.summary)")
             print("  allowedTokens, inside strings (>half the vocabulary allowed): \(inString.summary)")
             print("  allowedTokens, structure/keys/enums/numbers: \(elsewhere.summary)")

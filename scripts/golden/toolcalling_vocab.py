@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes a GGUF model's vocabulary as constrained decoding sees it: one line per token id, the token's bytes in
-hex (empty line for control/special tokens), after a first line `eos <id> <id>...`. Used by scripts/bench-mask to
+hex (empty line for control and unused tokens; user-defined tokens such as <tool_call> are their own text), after a first line `eos <id> <id>...`. Used by scripts/bench-mask to
 time the token mask on a real 151,936-token vocabulary (decodes GPT-2 byte-level token text back to bytes).
 Usage: toolcalling_vocab.py MODEL.gguf OUT.txt
 """
@@ -32,9 +32,11 @@ def main():
     eos_ids = {eos}
     lines = []
     for token, kind in zip(tokens, types):
-        if kind == 1:  # normal
+        if kind == 1:  # normal: GPT-2 byte-level text
             lines.append(bytes(decoder[c] for c in token).hex())
-        else:
+        elif kind == 4:  # user-defined (e.g. <tool_call>): its text as written
+            lines.append(token.encode("utf-8").hex())
+        else:  # control and unused: never text
             lines.append("")
     for index, token in enumerate(tokens):
         if token in ("<|im_end|>", "<|endoftext|>", "<|eot_id|>"):
