@@ -18,53 +18,61 @@ struct ByteTrie: Sendable {
     var nodeCount: Int { childStart.count }
 
     init(_ strings: [[UInt8]]) {
-        // Build with per-node dictionaries, then flatten breadth-first.
-        var edges: [[UInt8: Int]] = [[:]]
-        var ends: [[Int32]] = [[]]
-        for (index, string) in strings.enumerated() {
-            var node = 0
-            for byte in string {
-                if let next = edges[node][byte] {
-                    node = next
-                } else {
-                    edges.append([:])
-                    ends.append([])
-                    edges[node][byte] = edges.count - 1
-                    node = edges.count - 1
-                }
+        self.init(strings, sortedIndices: strings.indices.sorted { strings[$0].lexicographicallyPrecedes(strings[$1]) })
+    }
+
+    /// A trie of the strings at `sortedIndices` (which must be in lexicographic order of their bytes; several tries
+    /// over subsets of one vocabulary share one sort).
+    init(_ strings: [[UInt8]], sortedIndices order: [Int]) {
+        // Build depth-first: the strings under a node are a contiguous run of the sorted order, and its children
+        // are the runs sharing the next byte (no per-node dictionaries).
+        addNode()
+        var pending: [(node: Int, range: Range<Int>, depth: Int)] = [(0, 0..<order.count, 0)]
+        while let (node, range, depth) = pending.popLast() {
+            var index = range.lowerBound
+            // Strings that end here.
+            var ending: [Int32] = []
+            while index < range.upperBound && strings[order[index]].count == depth {
+                ending.append(Int32(order[index]))
+                index += 1
             }
-            ends[node].append(Int32(index))
-        }
-        var order = [0]
-        var newIndex = [Int](repeating: 0, count: edges.count)
-        var head = 0
-        while head < order.count {
-            let node = order[head]
-            head += 1
-            for (_, child) in edges[node].sorted(by: { $0.key < $1.key }) {
-                newIndex[child] = order.count
-                order.append(child)
+            valueStart[node] = Int32(valueList.count)
+            valueCount[node] = Int32(ending.count)
+            valueList.append(contentsOf: ending)
+            childStart[node] = Int32(childBytes.count)
+            var groups: [(byte: UInt8, range: Range<Int>)] = []
+            while index < range.upperBound {
+                let byte = strings[order[index]][depth]
+                var stop = index + 1
+                while stop < range.upperBound && strings[order[stop]][depth] == byte { stop += 1 }
+                groups.append((byte, index..<stop))
+                index = stop
             }
-        }
-        for node in order {
-            childStart.append(Int32(childBytes.count))
-            let sorted = edges[node].sorted { $0.key < $1.key }
-            childCount.append(UInt16(sorted.count))
-            for (byte, child) in sorted {
+            childCount[node] = UInt16(groups.count)
+            for (byte, run) in groups {
+                let child = addNode()
                 childBytes.append(byte)
-                childNodes.append(Int32(newIndex[child]))
+                childNodes.append(Int32(child))
+                pending.append((child, run, depth + 1))
             }
-            valueStart.append(Int32(valueList.count))
-            valueCount.append(Int32(ends[node].count))
-            valueList.append(contentsOf: ends[node])
         }
-        subtreeBits = [UInt64](repeating: 0, count: order.count)
-        for node in stride(from: order.count - 1, through: 0, by: -1) {
+        // Children are always created after their parent, so a reverse sweep sees children first.
+        subtreeBits = [UInt64](repeating: 0, count: nodeCount)
+        for node in stride(from: nodeCount - 1, through: 0, by: -1) {
             var bits: UInt64 = 0
             for value in values(of: Int32(node)) where value < 64 { bits |= 1 << UInt64(value) }
             for slot in children(of: Int32(node)) { bits |= subtreeBits[Int(childNodes[slot])] }
             subtreeBits[node] = bits
         }
+    }
+
+    @discardableResult
+    private mutating func addNode() -> Int {
+        childStart.append(0)
+        childCount.append(0)
+        valueStart.append(0)
+        valueCount.append(0)
+        return childStart.count - 1
     }
 
     /// Slots (indices into childBytes/childNodes) of a node's children.

@@ -1,7 +1,19 @@
 /// Constrained decoding for one generation: which tokens may come next, and the state after each chosen token.
 ///
-/// Build the `Grammar` (per tools/choice/format or per response schema) and the `TokenVocabulary` (per tokenizer)
-/// once; make one matcher per request. Each step: `allowedTokens(into:)`, sample among the allowed, `advance`.
+/// Build the `TokenVocabulary` once per tokenizer and the `Grammar` once per (tools, choice, format) or response
+/// schema; make one matcher per request:
+///
+///     let vocabulary = TokenVocabulary(tokenBytes: bytesOfEachTokenID, endOfSequenceIDs: [151643, 151645])
+///     let grammar = try Grammar.toolCalls(tools, choice: .required, format: .xlam)!   // nil for .none
+///     var matcher = TokenMaskMatcher(grammar: grammar, vocabulary: vocabulary)
+///     var mask = TokenBitmask(count: vocabulary.count)
+///     while !matcher.isFinished {
+///         matcher.allowedTokens(into: &mask)       // set logits of tokens where !mask[id] to -infinity
+///         let token = sample(logits, mask)
+///         matcher.advance(token: token)            // an end-of-sequence id finishes the matcher
+///     }
+///
+/// At a token limit, `completion()` gives the bytes that close the reply validly.
 public struct TokenMaskMatcher {
     public let vocabulary: TokenVocabulary
     private var matcher: GrammarMatcher

@@ -32,63 +32,51 @@ public final class TokenVocabulary: Sendable {
         self.endOfSequenceIDs = endOfSequenceIDs.filter { $0 >= 0 && $0 < tokenBytes.count }
         let eos = Set(self.endOfSequenceIDs)
         var shownTokens: [[UInt8]] = []
-        var unsafe: [[UInt8]] = []
         var safe = [UInt64](repeating: 0, count: (tokenBytes.count + 63) / 64)
+        var visibleBits = safe
         var longest: Int32 = 0
         var characterCounts = [Int32](repeating: -1, count: tokenBytes.count)
-        var visibleBits = [UInt64](repeating: 0, count: (tokenBytes.count + 63) / 64)
+        var tailIsSafe = [Bool](repeating: false, count: tokenBytes.count)
         for (id, bytes) in tokenBytes.enumerated() {
             let shown = eos.contains(id) ? [] : bytes
             shownTokens.append(shown)
             if !shown.isEmpty { visibleBits[id >> 6] |= 1 << UInt64(id & 63) }
-            if let characters = Self.stringSafeCharacters(shown) {
+            if let characters = Self.stringSafeCharacters(shown[...]) {
                 safe[id >> 6] |= 1 << UInt64(id & 63)
                 longest = max(longest, characters)
                 characterCounts[id] = characters
-                unsafe.append([])
-            } else {
-                unsafe.append(shown)
             }
+            tailIsSafe[id] = shown.count > 1 && Self.stringSafeCharacters(shown.dropFirst()) != nil
         }
-        trie = ByteTrie(shownTokens)
-        self.visible = visibleBits
-        stringUnsafeTrie = ByteTrie(unsafe)
+        // One sort serves every trie below.
+        let sorted = shownTokens.indices.filter { !shownTokens[$0].isEmpty }
+            .sorted { shownTokens[$0].lexicographicallyPrecedes(shownTokens[$1]) }
+        trie = ByteTrie(shownTokens, sortedIndices: sorted)
+        visible = visibleBits
+        stringUnsafeTrie = ByteTrie(shownTokens, sortedIndices: sorted.filter { characterCounts[$0] < 0 })
         stringSafe = safe
         longestStringSafeToken = longest
         var shortcuts: [(characters: Int32, safe: [UInt64], rest: ByteTrie)] = []
         for limit: Int32 in [8, 16, 32, 64, 128] where limit < longest {
             var bits = [UInt64](repeating: 0, count: (tokenBytes.count + 63) / 64)
-            var rest: [[UInt8]] = []
-            for (id, characters) in characterCounts.enumerated() {
-                if characters >= 0 && characters <= limit {
-                    bits[id >> 6] |= 1 << UInt64(id & 63)
-                    rest.append([])
-                } else {
-                    rest.append(shownTokens[id])
-                }
+            for (id, characters) in characterCounts.enumerated() where characters >= 0 && characters <= limit {
+                bits[id >> 6] |= 1 << UInt64(id & 63)
             }
-            shortcuts.append((limit, bits, ByteTrie(rest)))
+            let rest = ByteTrie(shownTokens, sortedIndices: sorted.filter { characterCounts[$0] < 0 || characterCounts[$0] > limit })
+            shortcuts.append((limit, bits, rest))
         }
         shortStringShortcuts = shortcuts
         var byFirstByte = [[Int32]](repeating: [], count: 256)
-        var tailUnsafe: [[UInt8]] = []
-        for (id, bytes) in shownTokens.enumerated() {
-            if bytes.count > 1, Self.stringSafeCharacters(Array(bytes.dropFirst())) != nil {
-                byFirstByte[Int(bytes[0])].append(Int32(id))
-                tailUnsafe.append([])
-            } else {
-                tailUnsafe.append(bytes)
-            }
-        }
+        for id in sorted where tailIsSafe[id] { byFirstByte[Int(shownTokens[id][0])].append(Int32(id)) }
         var starts: [Int32] = [0]
         for list in byFirstByte { starts.append(starts.last! + Int32(list.count)) }
         tailSafeStart = starts
         tailSafeIDs = Array(byFirstByte.joined())
-        tailUnsafeTrie = ByteTrie(tailUnsafe)
+        tailUnsafeTrie = ByteTrie(shownTokens, sortedIndices: sorted.filter { !tailIsSafe[$0] })
     }
 
     /// The number of characters in `bytes` if it can sit anywhere inside a JSON string, else nil.
-    private static func stringSafeCharacters(_ bytes: [UInt8]) -> Int32? {
+    private static func stringSafeCharacters(_ bytes: ArraySlice<UInt8>) -> Int32? {
         guard !bytes.isEmpty,
               !bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }),
               let text = String(validating: bytes, as: UTF8.self)

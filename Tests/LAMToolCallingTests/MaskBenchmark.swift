@@ -18,7 +18,7 @@ struct MaskBenchmark {
     [{"name": "get_weather", "arguments": {"location": "San Francisco, CA", "unit": "celsius"}}, {"name": "search", "arguments": {"query": "best ramen near Shibuya station 東京 \"open late\"", "filters": {"max_results": 5, "tags": ["food", "open now"]}}}, {"name": "send_email", "arguments": {"to": ["ana@example.com"], "body": "Hi Ana,\nthe weather in SF is mild today; let's meet at 7pm. Cheers!", "headers": {"X-Priority": "1", "Reply-To": "me@example.com"}}}]
     """#
 
-    static func loadVocabulary() throws -> (TokenVocabulary, String) {
+    static func loadVocabulary() throws -> (tokens: [[UInt8]], eos: [Int], source: String) {
         if let path = ProcessInfo.processInfo.environment["SWIFTLAM_BENCH_VOCAB"], !path.isEmpty {
             let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
             let eos = lines[0].split(separator: " ").dropFirst().compactMap { Int($0) }
@@ -34,9 +34,9 @@ struct MaskBenchmark {
                 tokens.append(bytes)
             }
             if tokens.last?.isEmpty == true && tokens.count > 151_936 { tokens.removeLast() }
-            return (TokenVocabulary(tokenBytes: tokens, endOfSequenceIDs: eos), "file \(path)")
+            return (tokens, eos, "file \(path)")
         }
-        return (TokenVocabulary(tokenBytes: syntheticTokens(count: 150_000), endOfSequenceIDs: [150_000]), "synthetic")
+        return (syntheticTokens(count: 150_000), [150_000], "synthetic")
     }
 
     /// 256 bytes, then words (with and without a leading space, capitalized), numbers, punctuation runs, JSON
@@ -102,8 +102,9 @@ struct MaskBenchmark {
 
     @Test func maskCostPerToken() throws {
         let clock = ContinuousClock()
+        let (tokenBytes, eos, source) = try Self.loadVocabulary()
         let start = clock.now
-        let (vocabulary, source) = try Self.loadVocabulary()
+        let vocabulary = TokenVocabulary(tokenBytes: tokenBytes, endOfSequenceIDs: eos)
         let built = clock.now - start
         print("mask benchmark: vocabulary \(source), \(vocabulary.count) tokens, precomputed in \(built)")
         let tools = try ToolDefinition.list(from: try JSONValue(parsing: Self.tools))
