@@ -111,7 +111,12 @@ struct MaskBenchmark {
         let hermesReply = #"<tool_call>\#n{"name": "get_weather", "arguments": {"location": "San Francisco, CA", "unit": "celsius"}}\#n</tool_call>\#n<tool_call>\#n{"name": "search", "arguments": {"query": "best ramen near Shibuya station 東京", "filters": {"max_results": 5}}}\#n</tool_call>"#
         let openSchema = try JSONSchema(parsing: #"{"type": "object", "properties": {"title": {"type": "string"}, "tags": {"type": "array", "items": {"type": "string"}}}, "required": ["title"]}"#)
         let openReply = #"{"title": "Weekly report — 週報", "tags": ["ops", "q3"], "owner": {"name": "Ana", "id": 42}, "notes": "All \"green\"; see https://example.com/r?id=7\nThanks"}"#
+        // 60 tools with similar names and argument schemas: the call start is where every tool is still possible.
+        let manyTools = try (0..<60).map { index in
+            try ToolDefinition(json: try JSONValue(parsing: #"{"name": "tool_\#(index)_lookup", "parameters": {"type": "object", "properties": {"id": {"type": "integer"}, "query": {"type": "string"}, "mode": {"enum": ["fast", "full"]}}, "required": ["id"]}}"#))
+        } + tools
         let scenarios: [(String, Grammar, String)] = [
+            ("xlam auto, 63 tools", try #require(try Grammar.toolCalls(manyTools, choice: .auto, format: .xlam)), Self.reply),
             ("xlam required, 3 tools", try #require(try Grammar.toolCalls(tools, choice: .required, format: .xlam)), Self.reply),
             ("xlam auto, 3 tools", try #require(try Grammar.toolCalls(tools, choice: .auto, format: .xlam)), Self.reply),
             ("hermes required, 3 tools", try #require(try Grammar.toolCalls(tools, choice: .required, format: .hermes)), hermesReply),

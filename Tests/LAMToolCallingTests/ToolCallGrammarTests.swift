@@ -52,6 +52,11 @@ import Testing
                 let tool = try #require(Self.tools.first { $0.name == name })
                 #expect(try JSONSchema(tool.parameters).violations(of: arguments).isEmpty, "\(text)")
             }
+            // End to end: the streaming parser finds the same calls and the validator passes every one.
+            let parsed = StreamingToolCallParser.parse(text, format: format)
+            #expect(parsed.calls.map(\.name) == calls.map(\.0), "\(text)")
+            #expect(parsed.content == "" && parsed.problems.isEmpty, "\(text)")
+            #expect(try ToolCallValidator(tools: Self.tools).validate(parsed).allSatisfy(\.isValid), "\(text)")
         }
     }
 
