@@ -62,16 +62,23 @@ public final class Grammar: Sendable {
         }
         guard !allowed.isEmpty else { throw .unsupportedForDecoding(pointer: "", "a call list without tools") }
         var builder = GrammarBuilder()
-        var calls: [Int32] = []
-        for tool in allowed {
-            let schema = try JSONSchema(tool.parameters)
-            let arguments = try builder.compile(schema)
-            let name = builder.literal([.string(tool.name)])
-            calls.append(builder.object(ObjectShape(
-                names: ["name", format.argumentsKey], values: [name, arguments], required: 0b11, additional: -1,
-                ordered: true)))
+        var arguments: [Int32] = []
+        for tool in allowed { arguments.append(try builder.compile(try JSONSchema(tool.parameters))) }
+        builder.finish()
+        // A tool no finite arguments satisfy is left out, so that no name leads to a dead end.
+        let usable = allowed.indices.filter { builder.nodes[Int(arguments[$0])].satisfiable }
+        guard !usable.isEmpty else {
+            throw .tooComplex("no tool's arguments schema can be satisfied by a finite JSON value")
         }
-        let call = calls.count == 1 ? calls[0] : builder.add(GrammarNode(kind: .choice, shape: builder.choiceList(calls)))
+        let names = usable.map { JSONValue.string(allowed[$0].name) }
+        var shape = ObjectShape(
+            names: ["name", format.argumentsKey], values: [builder.literal(names), arguments[usable[0]]],
+            required: 0b11, additional: -1, ordered: true)
+        if usable.count > 1 {
+            shape.selectedValues = usable.map { arguments[$0] }
+            shape.selectorTexts = names.map { Array($0.pythonJSON().utf8) }
+        }
+        let call = builder.object(shape)
         let list: Int32
         switch format {
         case .xlam:
@@ -88,9 +95,6 @@ public final class Grammar: Sendable {
         let freeText = choice == .auto
             ? builder.add(GrammarNode(kind: .freeText, shape: builder.text(Array(format.trigger.utf8)))) : -1
         builder.finish()
-        guard builder.nodes[Int(list)].satisfiable else {
-            throw .tooComplex("no tool's arguments schema can be satisfied by a finite JSON value")
-        }
         return Grammar(builder: builder, root: list, freeText: freeText, maxWhitespace: UInt8(clamping: maxWhitespace))
     }
 }
@@ -140,6 +144,12 @@ struct ObjectShape: Sendable {
     var additional: Int32
     /// Properties must come in the order given (the call object: "name" before "arguments").
     var ordered: Bool
+    /// A call object for several tools: property 0 is a literal whose alternative i (the tool's name) selects
+    /// `selectedValues[i]` as the schema of property 1 (its arguments). One object instead of one per tool keeps
+    /// the matcher to a single stack while the name is written.
+    var selectedValues: [Int32]? = nil
+    /// The text of each alternative of property 0, for the shortest-text computation.
+    var selectorTexts: [[UInt8]] = []
     /// Trie of the names as JSON strings (quotes included); filled by the builder.
     var keyTrie: Int32 = -1
     /// Bit i: property i's value schema is satisfiable (filled by `finish`).
@@ -341,8 +351,11 @@ struct GrammarBuilder {
         }
         for index in objects.indices {
             var bits: UInt64 = 0
-            for (slot, value) in objects[index].values.enumerated() where nodes[Int(value)].satisfiable {
-                bits |= 1 << UInt64(slot)
+            for (slot, value) in objects[index].values.enumerated() {
+                let selected = slot == 1 ? objects[index].selectedValues : nil
+                if selected?.contains(where: { nodes[Int($0)].satisfiable }) ?? nodes[Int(value)].satisfiable {
+                    bits |= 1 << UInt64(slot)
+                }
             }
             objects[index].satisfiableValues = bits
             let additional = objects[index].additional
@@ -369,7 +382,11 @@ struct GrammarBuilder {
         case .object:
             let shape = objects[Int(node.shape)]
             for (slot, value) in shape.values.enumerated() where shape.required & (1 << UInt64(slot)) != 0 {
-                if !ok(value) { return false }
+                if let selected = shape.selectedValues, slot == 1 {
+                    if !selected.contains(where: ok) { return false }
+                } else if !ok(value) {
+                    return false
+                }
             }
             return true
         case .taggedList: return node.minCount == 0 || ok(node.item)
