@@ -38,19 +38,22 @@ public final class Grammar: Sendable {
     }
 
     /// Plain JSON answers (`response_format: {"type": "json_schema", ...}`): one value valid for `schema`.
-    public convenience init(schema: JSONSchema, maxWhitespace: Int = 16) throws(SchemaError) {
+    /// `strict`: objects take no property their schema does not name unless `additionalProperties` says so
+    /// (OpenAI's strict mode; JSON Schema itself allows them by default).
+    public convenience init(schema: JSONSchema, strict: Bool = false, maxWhitespace: Int = 16) throws(SchemaError) {
         var builder = GrammarBuilder()
+        builder.closedObjects = strict
         let value = try builder.compile(schema)
         builder.finish()
         guard builder.nodes[Int(value)].satisfiable else { throw .tooComplex("no finite JSON value satisfies the schema") }
         self.init(builder: builder, root: value, maxWhitespace: UInt8(clamping: maxWhitespace))
     }
 
-    /// Tool calls in `format`, as `choice` allows (at most one call when `parallelCalls` is false). Returns nil
-    /// for `.none` (nothing to constrain).
+    /// Tool calls in `format`, as `choice` allows (at most one call when `parallelCalls` is false; `strict` as
+    /// in `init(schema:strict:)`, for the arguments). Returns nil for `.none` (nothing to constrain).
     public static func toolCalls(
         _ tools: [ToolDefinition], choice: ToolChoice, format: ToolCallFormat, parallelCalls: Bool = true,
-        maxWhitespace: Int = 16
+        strict: Bool = false, maxWhitespace: Int = 16
     ) throws(SchemaError) -> Grammar? {
         var allowed = tools
         switch choice {
@@ -62,6 +65,7 @@ public final class Grammar: Sendable {
         }
         guard !allowed.isEmpty else { throw .unsupportedForDecoding(pointer: "", "a call list without tools") }
         var builder = GrammarBuilder()
+        builder.closedObjects = strict
         var arguments: [Int32] = []
         for tool in allowed { arguments.append(try builder.compile(try JSONSchema(tool.parameters))) }
         builder.finish()
@@ -174,6 +178,8 @@ struct GrammarBuilder {
     }
     private var anyValue: Int32 = -1
     private var depth = 0
+    /// Strict mode: an object schema without `additionalProperties` takes no extra properties.
+    var closedObjects = false
 
     mutating func add(_ node: GrammarNode) -> Int32 {
         nodes.append(node)
@@ -306,7 +312,8 @@ struct GrammarBuilder {
             var values: [Int32] = []
             for (_, property) in node.properties { values.append(try compile(schema, property, base: base)) }
             var required: UInt64 = 0
-            var additional = try node.additionalProperties.map { (extra) throws(SchemaError) in try compile(schema, extra, base: base) } ?? any()
+            var additional = try node.additionalProperties.map { (extra) throws(SchemaError) in try compile(schema, extra, base: base) }
+                ?? (closedObjects ? add(GrammarNode(kind: .never)) : any())
             var names = Array(node.properties.keys)
             for name in node.required {
                 if let index = names.firstIndex(of: name) {
