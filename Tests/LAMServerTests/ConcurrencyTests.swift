@@ -1,0 +1,85 @@
+import HummingbirdTesting
+import LAMJSON
+import LAMOpenAIAPI
+import LAMServer
+import LAMServerTestSupport
+import NIOPosix
+import Testing
+
+@Test func concurrentClientsAllGetTheirOwnAnswers() async throws {
+    let backend = ScriptedBackend(tokenDelay: .milliseconds(2))
+    try await withServer(backend, configuration: ServerConfiguration(maxConcurrentGenerations: 4, maxQueuedRequests: 16)) { client in
+        guard let port = client.port else { throw TestSkipped() }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<16 {
+                group.addTask {
+                    // Separate connections, as separate clients would use.
+                    let response = try await TestClient.withClient(host: "127.0.0.1", port: port) { own in
+                        try await own.post(
+                            "/v1/chat/completions", headers: [.contentType: "application/json"],
+                            body: ByteBuffer(string: chatRequest("client \(index)").compactJSON))
+                    }
+                    #expect(response.status == .ok)
+                    let completion = try ChatCompletionResponse(json: JSONValue(parsing: String(buffer: response.body!)))
+                    #expect(completion.choices.first?.content == "Echo: client \(index)")
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+}
+
+struct TestSkipped: Error {}
+
+@Test func fullQueueIs429() async throws {
+    let backend = ScriptedBackend(tokenDelay: .milliseconds(300))
+    try await withServer(backend, configuration: ServerConfiguration(maxConcurrentGenerations: 1, maxQueuedRequests: 1)) { client in
+        guard let port = client.port else { throw TestSkipped() }
+        // Two slow requests take the one slot and the one place in line.
+        let slow = (0..<2).map { index in
+            Task {
+                try await TestClient.withClient(host: "127.0.0.1", port: port) { own in
+                    try await own.post(
+                        "/v1/chat/completions", headers: [.contentType: "application/json"],
+                        body: ByteBuffer(string: chatRequest("slow \(index)").compactJSON)
+                    ).status
+                }
+            }
+        }
+        try await Task.sleep(for: .milliseconds(150))
+        let rejected = try await client.post("/v1/chat/completions", json: chatRequest("one too many"))
+        #expect(rejected.status == .tooManyRequests)
+        #expect(try rejected.apiError().code == "queue_full")
+        for task in slow { #expect(try await task.value == .ok) }
+        // Once the line is empty again, requests are served.
+        #expect(try await client.post("/v1/chat/completions", json: chatRequest("again", maxTokens: 1)).status == .ok)
+    }
+}
+
+@Test func disconnectingClientCancelsItsGeneration() async throws {
+    let backend = ScriptedBackend(tokenDelay: .milliseconds(50))
+    try await withServer(backend) { client in
+        guard let port = client.port else { throw TestSkipped() }
+        for stream in [true, false] {
+            let before = await backend.cancellations.count
+            let longText = Array(repeating: "word", count: 200).joined(separator: " ")
+            let own = TestClient(host: "127.0.0.1", port: port)
+            own.connect()
+            try await own.executeAndDontWaitForResponse(.init(
+                "/v1/chat/completions", method: .post, headers: [.contentType: "application/json"],
+                body: ByteBuffer(string: chatRequest(longText, stream: stream).compactJSON)))
+            try await Task.sleep(for: .milliseconds(300))
+            try await own.close()
+            // 200 tokens at 50 ms would take 10 s; cancellation must come long before.
+            var waited = 0
+            while await backend.cancellations.count == before, waited < 50 {
+                try await Task.sleep(for: .milliseconds(100))
+                waited += 1
+            }
+            #expect(await backend.cancellations.count == before + 1, "stream: \(stream)")
+            try? await own.shutdown()
+        }
+        let metrics = try await client.get("/metrics").text
+        #expect(metrics.contains("lam_generations_cancelled_total 2"))
+    }
+}
