@@ -87,6 +87,7 @@ let package = Package(
             name: "LAMServerTests",
             dependencies: [
                 "LAMServer", "LAMOpenAIAPI", "LAMServerTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

@@ -17,7 +17,7 @@ struct CompletionEndpoints<Backend: ChatCompletionBackend>: Sendable {
         var request = request
         let chat = try ChatCompletionRequest(json: try await readJSON(&request))
         try checkModel(chat.model)
-        let prompt = try await prepare { try await backend.prepare(chat) }
+        let prompt = try await backend.prepare(chat)
         let maxTokens = try completionBudget(promptTokens: prompt.tokenCount, requested: chat.maxTokens)
         let format = ChatWireFormat(
             id: RandomID.make(prefix: "chatcmpl-"), created: Self.now(), model: chat.model,
@@ -32,7 +32,7 @@ struct CompletionEndpoints<Backend: ChatCompletionBackend>: Sendable {
         var request = request
         let completion = try CompletionRequest(json: try await readJSON(&request))
         try checkModel(completion.model)
-        let prompt = try await prepare { try await backend.prepare(completion) }
+        let prompt = try await backend.prepare(completion)
         let remaining = backend.contextLength - prompt.tokenCount
         let maxTokens = try completionBudget(
             promptTokens: prompt.tokenCount,
@@ -46,7 +46,7 @@ struct CompletionEndpoints<Backend: ChatCompletionBackend>: Sendable {
     // MARK: Checks before generating
 
     private func readJSON(_ request: inout Request) async throws -> JSONValue {
-        let body = try await request.collectBody(upTo: configuration.maxRequestBytes)
+        let body = try await collectBody(&request)
         do {
             return try JSONValue(parsing: Array(body.readableBytesView))
         } catch {
@@ -56,16 +56,24 @@ struct CompletionEndpoints<Backend: ChatCompletionBackend>: Sendable {
         }
     }
 
-    private func checkModel(_ model: String) throws {
-        guard backend.models.contains(where: { $0.id == model }) else { throw OpenAIHTTPError.modelNotFound(model) }
+    /// The whole body, or a 413 as soon as it grows past the limit. The collected body is put back into the
+    /// request, which keeps watching the connection for `cancellingOnDisconnect`.
+    private func collectBody(_ request: inout Request) async throws -> ByteBuffer {
+        let limit = configuration.maxRequestBytes
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
+            throw OpenAIHTTPError.bodyTooLarge(limit: limit)
+        }
+        var body = ByteBuffer()
+        for try await part in request.body {
+            guard body.readableBytes + part.readableBytes <= limit else { throw OpenAIHTTPError.bodyTooLarge(limit: limit) }
+            body.writeImmutableBuffer(part)
+        }
+        request.body = RequestBody(buffer: body)
+        return body
     }
 
-    private func prepare(_ operation: () async throws -> Backend.Prompt) async throws -> Backend.Prompt {
-        do {
-            return try await operation()
-        } catch let error as FieldError {
-            throw OpenAIHTTPError.invalidField(error)
-        }
+    private func checkModel(_ model: String) throws {
+        guard backend.models.contains(where: { $0.id == model }) else { throw OpenAIHTTPError.modelNotFound(model) }
     }
 
     /// How many tokens may be generated: what the client asked for, or the rest of the context.
@@ -103,11 +111,13 @@ struct CompletionEndpoints<Backend: ChatCompletionBackend>: Sendable {
                 try await queue.run(ticket) { try await run.collect() }
             }
             let finish = try transcript.requireFinish()
-            return Response.json(format.response(transcript, finish: finish, usage: run.usage(finish)))
+            var response = Response.json(format.response(transcript, finish: finish, usage: run.usage(finish)))
+            response.headers[.connection] = "close"
+            return response
         }
         return Response(
             status: .ok,
-            headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
+            headers: [.contentType: "text/event-stream", .cacheControl: "no-cache", .connection: "close"],
             body: ResponseBody { writer in
                 var events = ServerSentEventWriter(writer: writer)
                 do {
@@ -130,7 +140,9 @@ struct CompletionEndpoints<Backend: ChatCompletionBackend>: Sendable {
             })
     }
 
-    /// Runs `operation`, cancelling it when the client closes the connection.
+    /// Runs `operation`, cancelling it when the client closes the connection. Watching for the close reads
+    /// the connection past this request, so the connection cannot serve another one: completion responses
+    /// say `Connection: close`.
     private func cancellingOnDisconnect<Value: Sendable>(
         _ request: Request, _ operation: () async throws -> Value
     ) async throws -> Value {

@@ -13,12 +13,10 @@ struct MetricsMiddleware<Context: RequestContext>: RouterMiddleware {
         let endpoint = { context.endpointPath ?? "unmatched" }
         do {
             let response = try await next(request, context)
-            metrics.recordRequest(endpoint: endpoint(), status: response.status.code)
-            metrics.recordDuration(endpoint: endpoint(), ContinuousClock.now - start)
+            metrics.recordRequest(endpoint: endpoint(), status: response.status.code, duration: ContinuousClock.now - start)
             return response
         } catch let error as any HTTPResponseError {
-            metrics.recordRequest(endpoint: endpoint(), status: error.status.code)
-            metrics.recordDuration(endpoint: endpoint(), ContinuousClock.now - start)
+            metrics.recordRequest(endpoint: endpoint(), status: error.status.code, duration: ContinuousClock.now - start)
             throw error
         }
     }

@@ -38,6 +38,12 @@ struct OpenAIHTTPError: HTTPResponseError {
         return .invalidRequest(message, param: "messages", code: "context_length_exceeded")
     }
 
+    static func bodyTooLarge(limit: Int) -> OpenAIHTTPError {
+        OpenAIHTTPError(.contentTooLarge, APIError(
+            message: "The request body is larger than this server's limit of \(limit) bytes.",
+            type: "invalid_request_error"))
+    }
+
     static let queueFull = OpenAIHTTPError(.tooManyRequests, APIError(
         message: "The server is busy: too many requests are waiting. Retry later.", type: "rate_limit_error",
         code: "queue_full"))
@@ -70,6 +76,9 @@ struct OpenAIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let error as OpenAIHTTPError {
             throw error
+        } catch let error as FieldError {
+            // A request field the wire format or the backend's `prepare` rejected.
+            throw OpenAIHTTPError.invalidField(error)
         } catch is CancellationError {
             // The client went away mid-generation; nobody reads this answer, but metrics count it (as nginx's 499).
             throw OpenAIHTTPError(

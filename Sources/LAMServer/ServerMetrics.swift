@@ -3,13 +3,14 @@ import Prometheus
 /// The Prometheus metrics behind `GET /metrics`: traffic, tokens, latency, queue depth and KV-cache use.
 /// Each server owns its registry, so that servers (and tests) never share counts.
 final class ServerMetrics: Sendable {
-    let registry = PrometheusCollectorRegistry()
+    private let registry = PrometheusCollectorRegistry()
 
     private let promptTokens: Counter
     private let cachedPromptTokens: Counter
     private let completionTokens: Counter
     private let cancelledGenerations: Counter
     private let timeToFirstToken: DurationHistogram
+    private let generationDuration: DurationHistogram
     private let queueWaiting: Gauge
     private let generationsActive: Gauge
     private let kvCacheUsedTokens: Gauge
@@ -22,44 +23,51 @@ final class ServerMetrics: Sendable {
         .seconds(30), .seconds(60), .seconds(120), .seconds(300),
     ]
 
+    private static func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "lam", metricName: metric, unitName: unit, helpText: help)
+    }
+
+    // Labeled metrics are looked up per request (the registry keeps one series per label set).
+    private static var requests: MetricNameDescriptor {
+        name("http_requests", "total", "HTTP requests answered, by route and status.")
+    }
+    private static var requestDuration: MetricNameDescriptor {
+        name("request_duration", "seconds", "From request received to response head sent, by route.")
+    }
+
     init() {
-        promptTokens = registry.makeCounter(name: "lam_prompt_tokens_total", help: "Prompt tokens processed.")
+        promptTokens = registry.makeCounter(descriptor: Self.name("prompt_tokens", "total", "Prompt tokens processed."))
         cachedPromptTokens = registry.makeCounter(
-            name: "lam_cached_prompt_tokens_total", help: "Prompt tokens reused from a cached prefix.")
-        completionTokens = registry.makeCounter(name: "lam_completion_tokens_total", help: "Tokens generated.")
+            descriptor: Self.name("cached_prompt_tokens", "total", "Prompt tokens reused from a cached prefix."))
+        completionTokens = registry.makeCounter(descriptor: Self.name("completion_tokens", "total", "Tokens generated."))
         cancelledGenerations = registry.makeCounter(
-            name: "lam_generations_cancelled_total", help: "Generations stopped because the client went away.")
+            descriptor: Self.name("generations_cancelled", "total", "Generations stopped because the client went away."))
         timeToFirstToken = registry.makeDurationHistogram(
-            name: "lam_time_to_first_token_seconds", buckets: Self.latencyBuckets,
-            help: "From request received to first generated token.")
-        queueWaiting = registry.makeGauge(name: "lam_queue_waiting_requests", help: "Requests waiting for a generation slot.")
-        generationsActive = registry.makeGauge(name: "lam_generations_active", help: "Generations running now.")
-        kvCacheUsedTokens = registry.makeGauge(name: "lam_kv_cache_used_tokens", help: "KV-cache cells in use.")
-        kvCacheCapacityTokens = registry.makeGauge(name: "lam_kv_cache_capacity_tokens", help: "KV-cache cells in all.")
+            descriptor: Self.name("time_to_first_token", "seconds", "From request received to first generated token."),
+            buckets: Self.latencyBuckets)
+        generationDuration = registry.makeDurationHistogram(
+            descriptor: Self.name("generation_duration", "seconds", "From request received to generation finished."),
+            buckets: Self.latencyBuckets)
+        queueWaiting = registry.makeGauge(
+            descriptor: Self.name("queue_waiting", "requests", "Requests admitted and waiting for a generation slot."))
+        generationsActive = registry.makeGauge(
+            descriptor: Self.name("generations_active", "sequences", "Generations running now."))
+        kvCacheUsedTokens = registry.makeGauge(descriptor: Self.name("kv_cache_used", "tokens", "KV-cache cells in use."))
+        kvCacheCapacityTokens = registry.makeGauge(
+            descriptor: Self.name("kv_cache_capacity", "tokens", "KV-cache cells in all."))
     }
 
-    func recordRequest(endpoint: String, status: Int) {
-        registry.makeCounter(
-            name: "lam_http_requests_total", labels: [("endpoint", endpoint), ("status", String(status))],
-            help: "HTTP requests answered, by route and status."
-        ).increment()
-    }
-
-    func recordDuration(endpoint: String, _ duration: Duration) {
+    func recordRequest(endpoint: String, status: Int, duration: Duration) {
+        registry.makeCounter(descriptor: Self.requests, labels: [("endpoint", endpoint), ("status", String(status))])
+            .increment()
         registry.makeDurationHistogram(
-            name: "lam_request_duration_seconds", labels: [("endpoint", endpoint)], buckets: Self.latencyBuckets,
-            help: "From request received to response complete."
-        ).record(duration)
-    }
-
-    func recordGeneration(duration: Duration) {
-        registry.makeDurationHistogram(
-            name: "lam_generation_duration_seconds", buckets: Self.latencyBuckets,
-            help: "From request received to the last generated token."
+            descriptor: Self.requestDuration, labels: [("endpoint", endpoint)], buckets: Self.latencyBuckets
         ).record(duration)
     }
 
     func recordFirstToken(after duration: Duration) { timeToFirstToken.record(duration) }
+
+    func recordGeneration(duration: Duration) { generationDuration.record(duration) }
 
     func recordUsage(promptTokens prompt: Int, completionTokens completion: Int, cachedPromptTokens cached: Int?) {
         promptTokens.increment(by: Int64(prompt))

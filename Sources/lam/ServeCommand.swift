@@ -76,8 +76,7 @@ struct ServeCommand: AsyncParsableCommand {
         let server = OpenAIServer(backend: backend, configuration: configuration, logger: logger)
         try await server.run { [host] port in
             // The first stdout line says where to connect (scripts/test-server-client reads it).
-            print("listening on \(host):\(port)")
-            fflush(stdout)
+            FileHandle.standardOutput.write(Data("listening on \(host):\(port)\n".utf8))
             logger.info("serving \(backend.models.map(\.id).joined(separator: ", ")) on http://\(host):\(port)/v1")
         }
         logger.info("server stopped")

@@ -46,6 +46,5 @@ LoggingSystem.bootstrap { label in
 let backend = ScriptedBackend(contextLength: contextLength, tokenDelay: .milliseconds(tokenDelayMilliseconds))
 let server = OpenAIServer(backend: backend, configuration: configuration)
 try await server.run { [host = configuration.host] port in
-    print("listening on \(host):\(port)")
-    fflush(stdout)
+    FileHandle.standardOutput.write(Data("listening on \(host):\(port)\n".utf8))
 }

@@ -1,3 +1,4 @@
+import Hummingbird
 import HummingbirdTesting
 import LAMJSON
 import LAMOpenAIAPI
@@ -9,18 +10,12 @@ import Testing
 @Test func concurrentClientsAllGetTheirOwnAnswers() async throws {
     let backend = ScriptedBackend(tokenDelay: .milliseconds(2))
     try await withServer(backend, configuration: ServerConfiguration(maxConcurrentGenerations: 4, maxQueuedRequests: 16)) { client in
-        guard let port = client.port else { throw TestSkipped() }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<16 {
                 group.addTask {
-                    // Separate connections, as separate clients would use.
-                    let response = try await TestClient.withClient(host: "127.0.0.1", port: port) { own in
-                        try await own.post(
-                            "/v1/chat/completions", headers: [.contentType: "application/json"],
-                            body: ByteBuffer(string: chatRequest("client \(index)").compactJSON))
-                    }
+                    let response = try await client.post("/v1/chat/completions", json: chatRequest("client \(index)"))
                     #expect(response.status == .ok)
-                    let completion = try ChatCompletionResponse(json: JSONValue(parsing: String(buffer: response.body!)))
+                    let completion = try ChatCompletionResponse(json: response.json())
                     #expect(completion.choices.first?.content == "Echo: client \(index)")
                 }
             }
@@ -29,22 +24,12 @@ import Testing
     }
 }
 
-struct TestSkipped: Error {}
-
 @Test func fullQueueIs429() async throws {
     let backend = ScriptedBackend(tokenDelay: .milliseconds(300))
     try await withServer(backend, configuration: ServerConfiguration(maxConcurrentGenerations: 1, maxQueuedRequests: 1)) { client in
-        guard let port = client.port else { throw TestSkipped() }
         // Two slow requests take the one slot and the one place in line.
         let slow = (0..<2).map { index in
-            Task {
-                try await TestClient.withClient(host: "127.0.0.1", port: port) { own in
-                    try await own.post(
-                        "/v1/chat/completions", headers: [.contentType: "application/json"],
-                        body: ByteBuffer(string: chatRequest("slow \(index)").compactJSON)
-                    ).status
-                }
-            }
+            Task { try await client.post("/v1/chat/completions", json: chatRequest("slow \(index)")).status }
         }
         try await Task.sleep(for: .milliseconds(150))
         let rejected = try await client.post("/v1/chat/completions", json: chatRequest("one too many"))
@@ -59,11 +44,10 @@ struct TestSkipped: Error {}
 @Test func disconnectingClientCancelsItsGeneration() async throws {
     let backend = ScriptedBackend(tokenDelay: .milliseconds(50))
     try await withServer(backend) { client in
-        guard let port = client.port else { throw TestSkipped() }
         for stream in [true, false] {
             let before = await backend.cancellations.count
             let longText = Array(repeating: "word", count: 200).joined(separator: " ")
-            let own = TestClient(host: "127.0.0.1", port: port)
+            let own = TestClient(host: "127.0.0.1", port: client.port)
             own.connect()
             try await own.executeAndDontWaitForResponse(.init(
                 "/v1/chat/completions", method: .post, headers: [.contentType: "application/json"],

@@ -1,3 +1,4 @@
+import Hummingbird
 import HummingbirdTesting
 import LAMJSON
 import LAMOpenAIAPI
@@ -7,8 +8,7 @@ import Testing
 
 @Test func malformedJSONIs400() async throws {
     try await withServer { client in
-        let response = try await client.execute(
-            uri: "/v1/chat/completions", method: .post, body: ByteBuffer(string: #"{"model": "scripted-model", "#))
+        let response = try await client.send("/v1/chat/completions", method: .post, body: #"{"model": "scripted-model", "#)
         #expect(response.status == .badRequest)
         let error = try response.apiError()
         #expect(error.type == "invalid_request_error")
@@ -20,7 +20,7 @@ import Testing
     try await withServer { client in
         var request = chatRequest("hi").objectValue!
         request["temperature"] = 7
-        let response = try await client.post("/v1/chat/completions", json: .object(request))
+        let response = try await client.post("/v1/chat/completions", json: JSONValue.object(request))
         #expect(response.status == .badRequest)
         let error = try response.apiError()
         #expect(error.param == "temperature")

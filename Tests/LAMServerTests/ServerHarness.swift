@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 import HummingbirdTesting
 import LAMJSON
 import LAMOpenAIAPI
@@ -10,28 +11,44 @@ import Testing
 func withServer<Value: Sendable>(
     _ backend: ScriptedBackend = ScriptedBackend(),
     configuration: ServerConfiguration = ServerConfiguration(port: 0),
-    _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Value
+    _ body: @escaping @Sendable (LiveServer) async throws -> Value
 ) async throws -> Value {
     var configuration = configuration
     configuration.port = 0
     let server = OpenAIServer(backend: backend, configuration: configuration)
-    return try await server.makeApplication().test(.live) { client in try await body(client) }
+    return try await server.makeApplication().test(.live) { client in
+        try await body(LiveServer(port: try #require(client.port)))
+    }
 }
 
-extension TestClientProtocol {
-    func post(_ uri: String, json: JSONValue, headers: HTTPFields = [:]) async throws -> TestResponse {
+/// A running server, reached with one new connection per request (the server closes completion
+/// connections when they end, see `CompletionEndpoints`).
+struct LiveServer: Sendable {
+    let port: Int
+
+    func send(_ uri: String, method: HTTPRequest.Method, headers: HTTPFields = [:], body: String? = nil) async throws -> HTTPResult {
+        try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
+            let response = try await client.execute(
+                .init(uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }))
+            return HTTPResult(status: response.status, headers: response.headers, text: response.body.map { String(buffer: $0) } ?? "")
+        }
+    }
+
+    func post(_ uri: String, json: JSONValue, headers: HTTPFields = [:]) async throws -> HTTPResult {
         var headers = headers
         headers[.contentType] = "application/json"
-        return try await execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(string: json.compactJSON))
+        return try await send(uri, method: .post, headers: headers, body: json.compactJSON)
     }
 
-    func get(_ uri: String, headers: HTTPFields = [:]) async throws -> TestResponse {
-        try await execute(uri: uri, method: .get, headers: headers)
+    func get(_ uri: String, headers: HTTPFields = [:]) async throws -> HTTPResult {
+        try await send(uri, method: .get, headers: headers)
     }
 }
 
-extension TestResponse {
-    var text: String { String(buffer: body) }
+struct HTTPResult: Sendable {
+    let status: HTTPResponse.Status
+    let headers: HTTPFields
+    let text: String
 
     func json() throws -> JSONValue { try JSONValue(parsing: text) }
 
