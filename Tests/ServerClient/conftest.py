@@ -40,10 +40,8 @@ class Server:
         ).json()["data"][0]["id"]
 
     def client(self, api_key=API_KEY, **options):
-        return openai.OpenAI(
-            base_url=f"{self.base_url}/v1", api_key=api_key, max_retries=0, timeout=120,
-            _strict_response_validation=True, **options,
-        )
+        options = {"max_retries": 0, "timeout": 120, "_strict_response_validation": True, **options}
+        return openai.OpenAI(base_url=f"{self.base_url}/v1", api_key=api_key, **options)
 
     def metric(self, name):
         """The value of an unlabeled metric on /metrics."""

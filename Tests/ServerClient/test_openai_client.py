@@ -168,7 +168,10 @@ def test_text_completions(server, client):
     response = client.completions.create(model=server.model, prompt="def add(a, b):", max_tokens=8, temperature=0)
     assert response.object == "text_completion" and response.choices[0].text
     assert response.usage.completion_tokens <= 8
-    pieces = list(client.completions.create(model=server.model, prompt="Once upon a time", max_tokens=5, stream=True))
+    # The client types a streamed text-completion chunk's finish_reason as never null, which OpenAI's own
+    # streams (null until the last chunk) do not satisfy either: this part reads without strict validation.
+    lenient = server.client(_strict_response_validation=False)
+    pieces = list(lenient.completions.create(model=server.model, prompt="Once upon a time", max_tokens=5, stream=True))
     assert "".join(p.choices[0].text for p in pieces if p.choices)
     assert pieces[-1].choices[0].finish_reason in ("stop", "length")
 
@@ -211,10 +214,13 @@ def test_prompt_over_context_is_400_with_counts(server, client):
 
 
 def test_missing_or_wrong_api_key_is_401(server):
-    for key in ["", "wrong-key"]:
-        with pytest.raises(openai.AuthenticationError):
-            server.client(api_key=key).chat.completions.create(
-                model=server.model, messages=[{"role": "user", "content": "hi"}])
+    with pytest.raises(openai.AuthenticationError) as raised:
+        server.client(api_key="wrong-key").chat.completions.create(
+            model=server.model, messages=[{"role": "user", "content": "hi"}])
+    assert raised.value.code == "invalid_api_key"
+    # The client will not send a request without a key at all, so this one goes without it.
+    response = httpx2.post(f"{server.base_url}/v1/chat/completions", json={"model": server.model, "messages": []})
+    assert response.status_code == 401 and response.json()["error"]["message"]
 
 
 def test_body_over_limit_is_413(server, client):
