@@ -86,7 +86,7 @@ let package = Package(
         .testTarget(
             name: "LAMServerTests",
             dependencies: [
-                "LAMServer", "LAMOpenAIAPI", "LAMServerTestSupport",
+                "LAMServer", "LAMOpenAIAPI", "LAMServerTestSupport", "LAMTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]

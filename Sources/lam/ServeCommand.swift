@@ -27,7 +27,7 @@ struct ServeCommand: AsyncParsableCommand {
     var port = 8080
 
     @Option(help: "Require 'Authorization: Bearer KEY' on /v1 requests (default: $SWIFTLAM_API_KEY, if set).")
-    var apiKey: String? = ProcessInfo.processInfo.environment["SWIFTLAM_API_KEY"]
+    var apiKey: String?
 
     @Option(help: "Generations decoded together as one batch.")
     var maxConcurrency = 4
@@ -61,7 +61,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "lam.serve")
         let configuration = ServerConfiguration(
-            host: host, port: port, apiKey: apiKey, maxConcurrentGenerations: maxConcurrency,
+            host: host, port: port, apiKey: apiKey ?? ProcessInfo.processInfo.environment["SWIFTLAM_API_KEY"],
+            maxConcurrentGenerations: maxConcurrency,
             maxQueuedRequests: maxQueue, maxRequestBytes: maxBodyBytes)
         let name = modelName ?? URL(fileURLWithPath: model).deletingPathExtension().lastPathComponent
         logger.debug("would serve \(name) with \(String(describing: configuration))")
