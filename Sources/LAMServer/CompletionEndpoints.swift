@@ -2,7 +2,6 @@ import Foundation
 import Hummingbird
 import LAMJSON
 import LAMOpenAIAPI
-import Logging
 
 /// The generating endpoints, `/v1/chat/completions` and `/v1/completions`: decode and validate the request,
 /// check the model and the context length, wait for a slot, then stream or collect the generation.
@@ -103,9 +102,7 @@ struct CompletionEndpoints<Backend: ChatCompletionBackend>: Sendable {
         } catch {
             throw OpenAIHTTPError.queueFull
         }
-        let run = GenerationRun(
-            backend: backend, prompt: prompt, maxTokens: maxTokens, received: received, metrics: metrics,
-            logger: context.logger)
+        let run = GenerationRun(backend: backend, prompt: prompt, maxTokens: maxTokens, received: received, metrics: metrics)
         guard stream else {
             let transcript = try await cancellingOnDisconnect(request) {
                 try await queue.run(ticket) { try await run.collect() }
@@ -127,11 +124,9 @@ struct CompletionEndpoints<Backend: ChatCompletionBackend>: Sendable {
                         }
                     }
                 } catch is CancellationError {
-                    return
-                } catch let error as OpenAIHTTPError {
-                    // After the 200 head has gone out, errors travel in the stream, as OpenAI sends them.
-                    try await events.send(error.body.json)
+                    return  // the client went away
                 } catch {
+                    // After the 200 head has gone out, errors travel in the stream, as OpenAI sends them.
                     context.logger.error("streamed generation failed: \(String(reflecting: error))")
                     try await events.send(OpenAIHTTPError.internalError("The server had an error while generating.").body.json)
                 }
@@ -164,7 +159,6 @@ struct GenerationRun<Backend: ChatCompletionBackend>: Sendable {
     let maxTokens: Int
     let received: ContinuousClock.Instant
     let metrics: ServerMetrics
-    let logger: Logger
 
     func usage(_ finish: GenerationTranscript.Finish) -> Usage {
         Usage(

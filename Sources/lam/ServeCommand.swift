@@ -65,7 +65,7 @@ struct ServeCommand: AsyncParsableCommand {
             maxConcurrentGenerations: maxConcurrency,
             maxQueuedRequests: maxQueue, maxRequestBytes: maxBodyBytes)
         let name = modelName ?? URL(fileURLWithPath: model).deletingPathExtension().lastPathComponent
-        logger.debug("would serve \(name) with \(String(describing: configuration))")
+        logger.debug("configured to serve \(name): \(String(describing: configuration))")
         // The last missing piece: an adapter from the engine (layer 6) to `ChatCompletionBackend`, then
         // `try await serve(EngineBackend(modelPath: model, modelName: name, contextLength: ctx), ...)`.
         throw EngineUnavailable()
