@@ -67,3 +67,29 @@ import Testing
         #expect(metrics.contains("lam_generations_cancelled_total 2"))
     }
 }
+
+@Test func clientLeavingTheLineFreesItsPlace() async throws {
+    let backend = ScriptedBackend(tokenDelay: .milliseconds(100))
+    try await withServer(backend, configuration: ServerConfiguration(maxConcurrentGenerations: 1, maxQueuedRequests: 1)) { client in
+        // One request generates (about a second), a second waits in line, then its client hangs up.
+        let running = Task { try await client.post("/v1/chat/completions", json: chatRequest("a b c d e f g h")).status }
+        try await Task.sleep(for: .milliseconds(150))
+        let waiting = TestClient(host: "127.0.0.1", port: client.port)
+        waiting.connect()
+        try await waiting.executeAndDontWaitForResponse(.init(
+            "/v1/chat/completions", method: .post, headers: [.contentType: "application/json"],
+            body: ByteBuffer(string: chatRequest("waiting").compactJSON)))
+        try await Task.sleep(for: .milliseconds(150))
+        #expect(try await client.get("/metrics").text.contains("lam_queue_waiting_requests 1"))
+        try await waiting.close()
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(try await client.get("/metrics").text.contains("lam_queue_waiting_requests 0"))
+        // Its place is free again while the first request still runs: one more may wait.
+        let next = try await client.post("/v1/chat/completions", json: chatRequest("next"))
+        #expect(next.status == .ok)
+        #expect(try await running.value == .ok)
+        // It never generated, so nothing was cancelled in the backend.
+        #expect(await backend.cancellations.count == 0)
+        try? await waiting.shutdown()
+    }
+}
