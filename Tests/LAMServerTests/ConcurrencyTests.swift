@@ -31,7 +31,7 @@ import Testing
         let slow = (0..<2).map { index in
             Task { try await client.post("/v1/chat/completions", json: chatRequest("slow \(index)")).status }
         }
-        try await Task.sleep(for: .milliseconds(150))
+        #expect(try await client.metricsShow("lam_generations_active_sequences 1", "lam_queue_waiting_requests 1"))
         let rejected = try await client.post("/v1/chat/completions", json: chatRequest("one too many"))
         #expect(rejected.status == .tooManyRequests)
         #expect(try rejected.apiError().code == "queue_full")
@@ -52,7 +52,7 @@ import Testing
             try await own.executeAndDontWaitForResponse(.init(
                 "/v1/chat/completions", method: .post, headers: [.contentType: "application/json"],
                 body: ByteBuffer(string: chatRequest(longText, stream: stream).compactJSON)))
-            try await Task.sleep(for: .milliseconds(300))
+            #expect(try await client.metricsShow("lam_generations_active_sequences 1"))
             try await own.close()
             // 200 tokens at 50 ms would take 10 s; cancellation must come long before.
             var waited = 0
@@ -69,21 +69,19 @@ import Testing
 }
 
 @Test func clientLeavingTheLineFreesItsPlace() async throws {
-    let backend = ScriptedBackend(tokenDelay: .milliseconds(100))
+    let backend = ScriptedBackend(tokenDelay: .milliseconds(300))
     try await withServer(backend, configuration: ServerConfiguration(maxConcurrentGenerations: 1, maxQueuedRequests: 1)) { client in
-        // One request generates (about a second), a second waits in line, then its client hangs up.
+        // One request generates (about three seconds), a second waits in line, then its client hangs up.
         let running = Task { try await client.post("/v1/chat/completions", json: chatRequest("a b c d e f g h")).status }
-        try await Task.sleep(for: .milliseconds(150))
+        #expect(try await client.metricsShow("lam_generations_active_sequences 1"))
         let waiting = TestClient(host: "127.0.0.1", port: client.port)
         waiting.connect()
         try await waiting.executeAndDontWaitForResponse(.init(
             "/v1/chat/completions", method: .post, headers: [.contentType: "application/json"],
             body: ByteBuffer(string: chatRequest("waiting").compactJSON)))
-        try await Task.sleep(for: .milliseconds(150))
-        #expect(try await client.get("/metrics").text.contains("lam_queue_waiting_requests 1"))
+        #expect(try await client.metricsShow("lam_queue_waiting_requests 1"))
         try await waiting.close()
-        try await Task.sleep(for: .milliseconds(200))
-        #expect(try await client.get("/metrics").text.contains("lam_queue_waiting_requests 0"))
+        #expect(try await client.metricsShow("lam_queue_waiting_requests 0", "lam_generations_active_sequences 1"))
         // Its place is free again while the first request still runs: one more may wait.
         let next = try await client.post("/v1/chat/completions", json: chatRequest("next"))
         #expect(next.status == .ok)

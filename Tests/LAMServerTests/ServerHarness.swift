@@ -43,6 +43,17 @@ struct LiveServer: Sendable {
     func get(_ uri: String, headers: HTTPFields = [:]) async throws -> HTTPResult {
         try await send(uri, method: .get, headers: headers)
     }
+
+    /// Waits (up to 10 s, so that a loaded CI machine does not fail the test) until `/metrics` shows every
+    /// given line; false if it never does.
+    func metricsShow(_ lines: String...) async throws -> Bool {
+        for _ in 0..<200 {
+            let text = try await get("/metrics").text
+            if lines.allSatisfy({ text.contains($0) }) { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return false
+    }
 }
 
 struct HTTPResult: Sendable {
