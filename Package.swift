@@ -15,10 +15,16 @@ let package = Package(
         .library(name: "LAMTokenizer", targets: ["LAMTokenizer"]),
         .library(name: "LAMTemplates", targets: ["LAMTemplates"]),
         .library(name: "LAMToolCalling", targets: ["LAMToolCalling"]),
+        .library(name: "LAMOpenAIAPI", targets: ["LAMOpenAIAPI"]),
+        .library(name: "LAMServer", targets: ["LAMServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        // The OpenAI-compatible server (LAMServer).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
     ],
     targets: [
         // 0. JSON with key order kept, parsed strictly and written exactly as Python's json.dumps.
@@ -34,12 +40,24 @@ let package = Package(
         .target(name: "LAMTemplates", dependencies: ["LAMJSON"]),
         // 5. Tool calling: tool schemas, call parsers (incl. streaming), constrained decoding, validation.
         .target(name: "LAMToolCalling", dependencies: ["LAMJSON"]),
+        // 5½. The OpenAI chat-completions wire format, shared by the server and by clients of remote endpoints.
+        .target(name: "LAMOpenAIAPI", dependencies: ["LAMJSON"]),
+        // 8. Surfaces: the OpenAI-compatible HTTP server.
+        .target(
+            name: "LAMServer",
+            dependencies: [
+                "LAMJSON", "LAMOpenAIAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
         // 8. Surfaces: the `lam` command-line tool.
         .executableTarget(
             name: "lam",
             dependencies: [
                 "LAMJSON", "LAMModelFiles", "LAMKernels", "LAMModels", "LAMTokenizer", "LAMTemplates",
-                "LAMToolCalling",
+                "LAMToolCalling", "LAMOpenAIAPI", "LAMServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -53,5 +71,25 @@ let package = Package(
         .testTarget(name: "LAMTokenizerTests", dependencies: ["LAMTokenizer", "LAMJSON", "LAMTestSupport"]),
         .testTarget(name: "LAMTemplatesTests", dependencies: ["LAMTemplates", "LAMTestSupport"]),
         .testTarget(name: "LAMToolCallingTests", dependencies: ["LAMToolCalling", "LAMTestSupport"]),
+        .testTarget(name: "LAMOpenAIAPITests", dependencies: ["LAMOpenAIAPI", "LAMTestSupport"]),
+        // The scripted (fake) chat backend serves the Swift server tests and, through LAMServerTestHost, the
+        // Python real-client suite (scripts/test-server-client) until the engine can serve a real model.
+        .target(name: "LAMServerTestSupport", dependencies: ["LAMServer", "LAMOpenAIAPI"], path: "Tests/LAMServerTestSupport"),
+        .executableTarget(
+            name: "LAMServerTestHost",
+            dependencies: [
+                "LAMServer", "LAMServerTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/LAMServerTestHost"
+        ),
+        .testTarget(
+            name: "LAMServerTests",
+            dependencies: [
+                "LAMServer", "LAMOpenAIAPI", "LAMServerTestSupport", "LAMTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
     ]
 )
