@@ -86,7 +86,8 @@ enum Access {
             if case .markup = value { return .markup(sliced) }
             return .string(sliced)
         default:
-            return .undefined(hint: "'\(value.typeName)' object is not subscriptable")
+            // jinja2 compiles a slice to plain Python subscripting, so a wrong type raises.
+            throw TemplateError(.type, "'\(value.typeName)' object is not subscriptable")
         }
     }
 }

@@ -335,8 +335,13 @@ final class Interpreter {
         case .slice(let base, let start, let stop, let step, let location):
             let container = try evaluate(base)
             let bounds = (try start.map(evaluate), try stop.map(evaluate), try step.map(evaluate))
-            return try located(location) { () throws(TemplateError) in
-                try Access.slice(container, start: bounds.0, stop: bounds.1, step: bounds.2)
+            do {
+                return try Access.slice(container, start: bounds.0, stop: bounds.1, step: bounds.2)
+            } catch where error.kind == .type && base.isConstant {
+                // jinja2 folds a slice of a literal at compile time, through its lenient item lookup.
+                return .undefined(hint: error.message)
+            } catch {
+                throw error.located(at: location)
             }
         case .call(let callee, var arguments, let location):
             let function = try evaluate(callee)
@@ -453,6 +458,10 @@ final class Interpreter {
             throw TemplateError(.type, "'\(value.typeName)' object is not iterable", at: location)
         }
     }
+}
+
+extension Expression {
+    var isConstant: Bool { if case .constant = self { true } else { false } }
 }
 
 /// Which special names a macro body reads: jinja2 only accepts extra arguments when it does.

@@ -49,9 +49,8 @@ enum PythonString {
                 while index < scalars.count, isSpace(scalars[index]) { index += 1 }
                 if index == scalars.count { break }
                 if maxSplit >= 0, parts.count == maxSplit {
-                    var end = scalars.count
-                    while end > index, isSpace(scalars[end - 1]) { end -= 1 }
-                    parts.append(string(scalars[index..<end]))
+                    // The unsplit remainder keeps its trailing whitespace, as in Python.
+                    parts.append(string(scalars[index...]))
                     return parts
                 }
                 let start = index

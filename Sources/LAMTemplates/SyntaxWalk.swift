@@ -6,7 +6,9 @@ enum SyntaxWalk {
 
     private static func expressions(in statement: Statement, _ visit: (Expression) -> Void) {
         func filters(_ calls: [FilterCall]) {
-            for call in calls { arguments(call.arguments, visit) }
+            for call in calls {
+                for argument in call.arguments.positional + call.arguments.keyword.map(\.value) { walk(argument, visit) }
+            }
         }
         switch statement {
         case .text, .breakLoop, .continueLoop: break
@@ -42,90 +44,104 @@ enum SyntaxWalk {
         }
     }
 
-    private static func arguments(_ list: ArgumentList, _ visit: (Expression) -> Void) {
-        for expression in list.positional { walk(expression, visit) }
-        for (_, expression) in list.keyword { walk(expression, visit) }
-        if let splat = list.splatPositional { walk(splat, visit) }
-        if let splat = list.splatKeyword { walk(splat, visit) }
-    }
-
     static func walk(_ expression: Expression, _ visit: (Expression) -> Void) {
         visit(expression)
+        for child in children(expression) { walk(child, visit) }
+    }
+
+    /// The direct subexpressions of an expression.
+    static func children(_ expression: Expression) -> [Expression] {
+        func arguments(_ list: ArgumentList) -> [Expression] {
+            list.positional + list.keyword.map(\.value) + [list.splatPositional, list.splatKeyword].compactMap { $0 }
+        }
         switch expression {
-        case .constant, .name: break
-        case .list(let items), .tuple(let items), .concat(let items):
-            for item in items { walk(item, visit) }
-        case .dict(let entries):
-            for entry in entries {
-                walk(entry.key, visit)
-                walk(entry.value, visit)
-            }
-        case .attribute(let base, _, _), .negate(let base, _), .plus(let base, _), .not(let base):
-            walk(base, visit)
-        case .item(let base, let key, _):
-            walk(base, visit)
-            walk(key, visit)
-        case .slice(let base, let start, let stop, let step, _):
-            walk(base, visit)
-            for part in [start, stop, step] { if let part { walk(part, visit) } }
+        case .constant, .name: return []
+        case .list(let items), .tuple(let items), .concat(let items): return items
+        case .dict(let entries): return entries.flatMap { [$0.key, $0.value] }
+        case .attribute(let base, _, _), .negate(let base, _), .plus(let base, _), .not(let base): return [base]
+        case .item(let base, let key, _): return [base, key]
+        case .slice(let base, let start, let stop, let step, _): return [base] + [start, stop, step].compactMap { $0 }
         case .call(let base, let list, _), .filter(let base, _, let list, _), .test(let base, _, let list, _, _):
-            walk(base, visit)
-            arguments(list, visit)
-        case .binary(_, let left, let right, _):
-            walk(left, visit)
-            walk(right, visit)
-        case .compare(let first, let operations, _):
-            walk(first, visit)
-            for (_, operand) in operations { walk(operand, visit) }
-        case .conditional(let condition, let then, let otherwise):
-            walk(condition, visit)
-            walk(then, visit)
-            if let otherwise { walk(otherwise, visit) }
+            return [base] + arguments(list)
+        case .binary(_, let left, let right, _): return [left, right]
+        case .compare(let first, let operations, _): return [first] + operations.map(\.1)
+        case .conditional(let condition, let then, let otherwise): return [condition, then] + [otherwise].compactMap { $0 }
         }
     }
 
-    /// jinja2 rejects a template naming an unknown filter or test when it compiles it, used or not.
+    /// jinja2 rejects a template naming an unknown filter or test when it compiles it, used or not, except
+    /// inside an `if` or an inline `a if b else c` (there it fails only if reached); loops, macros and
+    /// blocks nested in those are strict again.
     static func checkNames(_ statements: [Statement]) throws(TemplateError) {
+        var checker = NameChecker()
+        checker.check(statements, soft: false)
+        if let problem = checker.problem { throw problem }
+    }
+
+    private struct NameChecker {
         var problem: TemplateError?
-        func checkFilters(_ calls: [FilterCall]) {
-            for call in calls where problem == nil && !Filters.exists(call.name) {
-                problem = TemplateError(.syntax, "no filter named '\(call.name)'", at: call.location)
-            }
+
+        mutating func check(_ statements: [Statement], soft: Bool) {
+            for statement in statements where problem == nil { check(statement, soft: soft) }
         }
-        func visitStatements(_ statements: [Statement]) {
-            for statement in statements {
-                switch statement {
-                case .setBlock(_, let body, let calls, _):
-                    checkFilters(calls)
-                    visitStatements(body)
-                case .filterBlock(let calls, let body):
-                    checkFilters(calls)
-                    visitStatements(body)
-                case .conditional(let branches, let otherwise):
-                    for branch in branches { visitStatements(branch.body) }
-                    visitStatements(otherwise)
-                case .forLoop(let loop):
-                    visitStatements(loop.body)
-                    visitStatements(loop.otherwise)
-                case .macro(let definition): visitStatements(definition.body)
-                case .callBlock(_, let caller, _): visitStatements(caller.body)
-                case .with(_, let body), .scope(let body): visitStatements(body)
-                default: break
+
+        mutating func check(_ filters: [FilterCall], soft: Bool) {
+            for filter in filters where problem == nil {
+                if !soft && !Filters.exists(filter.name) {
+                    problem = TemplateError(.syntax, "no filter named '\(filter.name)'", at: filter.location)
+                }
+                for argument in filter.arguments.positional + filter.arguments.keyword.map(\.value) {
+                    check(argument, soft: soft)
                 }
             }
         }
-        visitStatements(statements)
-        expressions(in: statements) { expression in
+
+        mutating func check(_ statement: Statement, soft: Bool) {
+            switch statement {
+            case .text, .breakLoop, .continueLoop: break
+            case .output(let expression, _), .set(_, let expression, _): check(expression, soft: soft)
+            case .conditional(let branches, let otherwise):
+                for branch in branches {
+                    check(branch.condition, soft: true)
+                    check(branch.body, soft: true)
+                }
+                check(otherwise, soft: true)
+            case .forLoop(let loop):
+                check(loop.iterable, soft: soft)
+                if let condition = loop.condition { check(condition, soft: false) }
+                check(loop.body, soft: false)
+                check(loop.otherwise, soft: false)
+            case .setBlock(_, let body, let filters, _):
+                check(filters, soft: false)
+                check(body, soft: false)
+            case .macro(let definition):
+                for parameter in definition.parameters { if let value = parameter.defaultValue { check(value, soft: false) } }
+                check(definition.body, soft: false)
+            case .callBlock(let call, let caller, _):
+                check(call, soft: soft)
+                check(caller.body, soft: false)
+            case .filterBlock(let filters, let body):
+                check(filters, soft: false)
+                check(body, soft: false)
+            case .with(let assignments, let body):
+                for (_, value) in assignments { check(value, soft: soft) }
+                check(body, soft: false)
+            case .scope(let body): check(body, soft: soft)
+            }
+        }
+
+        mutating func check(_ expression: Expression, soft: Bool) {
             guard problem == nil else { return }
             switch expression {
-            case .filter(_, let name, _, let location) where !Filters.exists(name):
+            case .filter(_, let name, _, let location) where !soft && !Filters.exists(name):
                 problem = TemplateError(.syntax, "no filter named '\(name)'", at: location)
-            case .test(_, let name, _, _, let location) where !Tests.exists(name):
+            case .test(_, let name, _, _, let location) where !soft && !Tests.exists(name):
                 problem = TemplateError(.syntax, "no test named '\(name)'", at: location)
             default: break
             }
+            let childrenAreSoft = soft || { if case .conditional = expression { true } else { false } }()
+            for child in SyntaxWalk.children(expression) { check(child, soft: childrenAreSoft) }
         }
-        if let problem { throw problem }
     }
 }
 
