@@ -73,7 +73,9 @@ enum Access {
             var index = from
             while stride > 0 ? index < to : index > to {
                 result.append(index)
-                index += stride
+                let (next, overflow) = index.addingReportingOverflow(stride)
+                if overflow { break }
+                index = next
             }
             return result
         }

@@ -212,7 +212,7 @@ enum PercentFormat {
                 switch number {
                 case .integer(let value): result += String(value)
                 case .real(let value):
-                    guard value.isFinite else { throw TemplateError(.type, "cannot convert float to integer") }
+                    guard value.isFinite, abs(value) < 9.2e18 else { throw TemplateError(.type, "cannot convert float to integer") }
                     result += String(Int(value.rounded(.towardZero)))
                 }
             case "f":
@@ -265,7 +265,8 @@ enum Comparison {
     }
 
     /// -1, 0 or 1 as Python orders the two values; other type pairs raise.
-    static func order(_ lhs: Value, _ rhs: Value, _ op: CompareOperator) throws(TemplateError) -> Int {
+    static func order(_ lhs: Value, _ rhs: Value, _ op: CompareOperator, depth: Int = 0) throws(TemplateError) -> Int {
+        if depth > Value.maximumNesting { throw TemplateError(.limit, "values nested too deeply to compare") }
         if case .undefined(let hint) = lhs { throw TemplateError(.undefined, hint) }
         if case .undefined(let hint) = rhs { throw TemplateError(.undefined, hint) }
         if let a = lhs.numericOperand, let b = rhs.numericOperand {
@@ -276,7 +277,7 @@ enum Comparison {
         }
         switch (lhs, rhs) {
         case (.list(let a), .list(let b)), (.tuple(let a), .tuple(let b)):
-            for (x, y) in zip(a, b) where x != y { return try order(x, y, op) }
+            for (x, y) in zip(a, b) where x != y { return try order(x, y, op, depth: depth + 1) }
             return a.count < b.count ? -1 : a.count > b.count ? 1 : 0
         default:
             if let a = lhs.stringValue, let b = rhs.stringValue {

@@ -48,6 +48,7 @@ enum Filters {
         "center": { value, arguments throws(TemplateError) in
             let parameters = try Parameters(arguments, of: "center", names: ["width"])
             let width = try parameters.int("width", "center") ?? 80
+            guard width <= maximumPadding else { throw TemplateError(.limit, "center width \(width) is too large") }
             let scalars = Array(value.text.unicodeScalars)
             let margin = width - scalars.count
             guard margin > 0 else { return .string(value.text) }
@@ -111,6 +112,7 @@ enum Filters {
                 guard case .integer(let count)? = width.integerIndex else {
                     throw TemplateError(.type, "indent width must be an int or a string")
                 }
+                guard count <= maximumPadding else { throw TemplateError(.limit, "indent width \(count) is too large") }
                 indentation = String(repeating: " ", count: max(0, count))
             case nil: indentation = "    "
             }
@@ -282,6 +284,9 @@ enum Filters {
             return .int(count)
         },
     ]
+
+    /// Widths a template may ask `center` and `indent` for (the output limit applies after).
+    private static let maximumPadding = 1 << 20
 
     private static let defaultFilter: Filter = { value, arguments throws(TemplateError) in
         let parameters = try Parameters(arguments, of: "default", names: ["default_value", "boolean"])
@@ -525,6 +530,7 @@ enum Conversion {
             // Python's round(int, n) stays an int.
             guard precision < 0 else { return .int(integer) }
             let rounded = (Double(integer) / scale).rounded(.toNearestOrEven) * scale
+            guard rounded.isFinite, abs(rounded) < 9.2e18 else { return .int(0) }
             return .int(Int(rounded))
         case ("common", .real(let real)):
             guard real.isFinite else { return .double(real) }

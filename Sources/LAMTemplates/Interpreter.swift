@@ -41,7 +41,7 @@ final class LoopState: TemplateObject, @unchecked Sendable {
     init(items: [Value]) { self.items = items }
 
     override var typeName: String { "LoopContext" }
-    override var text: String { "<LoopContext \(index0 + 1)/\(items.count)>" }
+    override func text(depth: Int) -> String { "<LoopContext \(index0 + 1)/\(items.count)>" }
 
     override func attribute(_ name: String) -> Value? {
         let length = items.count

@@ -16,7 +16,8 @@ enum JSONBridge {
     }
 
     /// The JSON Python's `json.dumps` would write for the value; what it cannot serialize is a type error.
-    static func json(_ value: Value) throws(TemplateError) -> JSONValue {
+    static func json(_ value: Value, depth: Int = 0) throws(TemplateError) -> JSONValue {
+        if depth > Value.maximumNesting { throw TemplateError(.limit, "value nested too deeply for JSON") }
         switch value {
         case .none: return .null
         case .bool(let flag): return .bool(flag)
@@ -26,12 +27,12 @@ enum JSONBridge {
         case .list(let items), .tuple(let items):
             var array: [JSONValue] = []
             array.reserveCapacity(items.count)
-            for item in items { array.append(try json(item)) }
+            for item in items { array.append(try json(item, depth: depth + 1)) }
             return .array(array)
         case .dict(let entries):
             var object = JSONObject()
             object.reserveCapacity(entries.count)
-            for (key, item) in entries { object[try jsonKey(key)] = try json(item) }
+            for (key, item) in entries { object[try jsonKey(key)] = try json(item, depth: depth + 1) }
             return .object(object)
         case .undefined, .object, .function, .iterator:
             throw TemplateError(.type, "Object of type \(value.typeName) is not JSON serializable")

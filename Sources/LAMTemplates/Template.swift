@@ -120,6 +120,15 @@ enum Globals {
         if count > maximumRange {
             throw TemplateError(.limit, "range too big, maximum size for range is \(maximumRange)")
         }
-        return .list((0..<count).map { .int(start + $0 * step) })
+        var items: [Value] = []
+        items.reserveCapacity(count)
+        var current = start
+        for _ in 0..<count {
+            items.append(.int(current))
+            let (next, overflow) = current.addingReportingOverflow(step)
+            if overflow { break }
+            current = next
+        }
+        return .list(items)
     }
 }

@@ -69,7 +69,7 @@ enum Tests {
         "divisibleby": { value, arguments throws(TemplateError) in
             let divisor = try integer(try argument(arguments, "divisibleby"), "divisibleby")
             if divisor == 0 { throw TemplateError(.type, "integer division or modulo by zero") }
-            return try integer(value, "divisibleby") % divisor == 0
+            return try integer(value, "divisibleby").remainderReportingOverflow(dividingBy: divisor).partialValue == 0
         },
         "sameas": { value, arguments throws(TemplateError) in
             let other = try argument(arguments, "sameas")

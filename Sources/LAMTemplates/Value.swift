@@ -80,8 +80,8 @@ public class TemplateObject: @unchecked Sendable {
     func setAttribute(_ name: String, _ value: Value) throws(TemplateError) {
         throw TemplateError(.type, "cannot assign attribute '\(name)' on \(typeName)")
     }
-    /// Python's `str()` of the object.
-    var text: String { "<\(typeName) object>" }
+    /// Python's `str()` of the object; `depth` is how deep inside other values it is printed.
+    func text(depth: Int) -> String { "<\(typeName) object>" }
 }
 
 /// jinja2's `Namespace`: the one mutable object a template can make, so that loops can carry state out.
@@ -99,8 +99,15 @@ final class Namespace: TemplateObject, @unchecked Sendable {
         }
         attributes[name] = value
     }
-    override var text: String {
-        "<Namespace {" + attributes.map { "\(Value.string($0.key).repr): \($0.value.repr)" }.joined(separator: ", ") + "}>"
+    /// Set while this namespace prints itself: a namespace holding itself prints `{...}`, as Python does.
+    private var isPrinting = false
+
+    override func text(depth: Int) -> String {
+        if isPrinting || depth > Value.maximumNesting { return "<Namespace {...}>" }
+        isPrinting = true
+        defer { isPrinting = false }
+        return "<Namespace {" + attributes.map { "\(Value.string($0.key).repr): \($0.value.repr(depth: depth + 1))" }
+            .joined(separator: ", ") + "}>"
     }
 }
 
@@ -124,17 +131,25 @@ struct CallArguments {
 // MARK: - Python equality and hashing
 
 extension Value: Hashable {
-    public static func == (lhs: Value, rhs: Value) -> Bool {
+    /// How deep equality, hashing, printing and JSON conversion descend into nested containers. Real data is
+    /// far shallower; a template that builds deeper nesting in a loop gets an error, never a stack overflow.
+    static let maximumNesting = 200
+
+    public static func == (lhs: Value, rhs: Value) -> Bool { equal(lhs, rhs, depth: 0) }
+
+    private static func equal(_ lhs: Value, _ rhs: Value, depth: Int) -> Bool {
         switch (lhs, rhs) {
         case (.undefined, .undefined), (.none, .none): return true
         case (.string(let a), .string(let b)), (.markup(let a), .markup(let b)),
             (.string(let a), .markup(let b)), (.markup(let a), .string(let b)):
             // Python compares code points; Swift's String == would treat canonically equivalent text as equal.
             return a.utf8.elementsEqual(b.utf8)
-        case (.list(let a), .list(let b)), (.tuple(let a), .tuple(let b)): return a == b
+        case (.list(let a), .list(let b)), (.tuple(let a), .tuple(let b)):
+            guard a.count == b.count, depth < maximumNesting else { return false }
+            return zip(a, b).allSatisfy { equal($0, $1, depth: depth + 1) }
         case (.dict(let a), .dict(let b)):
-            guard a.count == b.count else { return false }
-            return a.allSatisfy { key, value in b[key] == value }
+            guard a.count == b.count, depth < maximumNesting else { return false }
+            return a.allSatisfy { key, value in b[key].map { equal($0, value, depth: depth + 1) } ?? false }
         case (.object(let a), .object(let b)): return a === b
         case (.function(let a), .function(let b)): return a === b
         default:
@@ -154,7 +169,8 @@ extension Value: Hashable {
             case .real(let number): hasher.combine(number)
             }
         case .string(let text), .markup(let text): hasher.combine(text)
-        case .list(let items), .tuple(let items): hasher.combine(items)
+        // Containers hash by size only: consistent with ==, and never deep.
+        case .list(let items), .tuple(let items): hasher.combine(items.count)
         case .dict(let entries): hasher.combine(entries.count)
         case .object(let object): hasher.combine(ObjectIdentifier(object))
         case .function(let function): hasher.combine(ObjectIdentifier(function))
@@ -204,29 +220,33 @@ extension Value {
         switch self {
         case .undefined: ""
         case .string(let text), .markup(let text): text
-        case .object(let object): object.text
+        case .object(let object): object.text(depth: 0)
         default: repr
         }
     }
 
     /// Python's `repr(value)`, used for values inside printed containers.
-    public var repr: String {
+    public var repr: String { repr(depth: 0) }
+
+    func repr(depth: Int) -> String {
+        if depth > Self.maximumNesting { return "..." }
+        let inner = { (value: Value) in value.repr(depth: depth + 1) }
         switch self {
-        case .undefined: "Undefined"
-        case .none: "None"
-        case .bool(let flag): flag ? "True" : "False"
-        case .int(let number): String(number)
-        case .double(let number): PythonFloat.repr(number)
-        case .string(let text): PythonString.repr(text)
-        case .markup(let text): "Markup(\(PythonString.repr(text)))"
-        case .list(let items): "[" + items.map(\.repr).joined(separator: ", ") + "]"
+        case .undefined: return "Undefined"
+        case .none: return "None"
+        case .bool(let flag): return flag ? "True" : "False"
+        case .int(let number): return String(number)
+        case .double(let number): return PythonFloat.repr(number)
+        case .string(let text): return PythonString.repr(text)
+        case .markup(let text): return "Markup(\(PythonString.repr(text)))"
+        case .list(let items): return "[" + items.map(inner).joined(separator: ", ") + "]"
         case .tuple(let items):
-            items.count == 1 ? "(\(items[0].repr),)" : "(" + items.map(\.repr).joined(separator: ", ") + ")"
+            return items.count == 1 ? "(\(inner(items[0])),)" : "(" + items.map(inner).joined(separator: ", ") + ")"
         case .dict(let entries):
-            "{" + entries.map { "\($0.key.repr): \($0.value.repr)" }.joined(separator: ", ") + "}"
-        case .object(let object): object.text
-        case .function(let function): "<function \(function.name)>"
-        case .iterator: "<generator object>"
+            return "{" + entries.map { "\(inner($0.key)): \(inner($0.value))" }.joined(separator: ", ") + "}"
+        case .object(let object): return object.text(depth: depth + 1)
+        case .function(let function): return "<function \(function.name)>"
+        case .iterator: return "<generator object>"
         }
     }
 }
