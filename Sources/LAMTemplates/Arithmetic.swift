@@ -54,11 +54,13 @@ enum Arithmetic {
         let times = max(0, count)
         switch value {
         case .string(let text):
-            guard text.utf8.count.multipliedReportingOverflow(by: times).partialValue <= 100_000_000 else { throw overflow() }
+            let (bytes, overflow) = text.utf8.count.multipliedReportingOverflow(by: times)
+            guard !overflow, bytes <= 1 << 24 else { throw TemplateError(.limit, "string repetition larger than 16 MiB") }
             return .string(String(repeating: text, count: times))
         case .markup(let text): return .markup(String(repeating: text, count: times))
         case .list(let items), .tuple(let items):
-            guard items.count.multipliedReportingOverflow(by: times).partialValue <= 10_000_000 else { throw overflow() }
+            let (count, overflow) = items.count.multipliedReportingOverflow(by: times)
+            guard !overflow, count <= 1 << 20 else { throw TemplateError(.limit, "list repetition longer than 2^20 items") }
             let result = Array([[Value]](repeating: items, count: times).joined())
             if case .tuple = value { return .tuple(result) }
             return .list(result)

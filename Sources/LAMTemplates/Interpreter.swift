@@ -80,6 +80,10 @@ final class Interpreter {
     private var scope: Scope
     private var loopIterations = 0
     private var callDepth = 0
+    private var bodyDepth = 0
+    private var nestingWork = 0
+    private static let maximumNestingWork = 20_000_000
+    private static let maximumBodyDepth = 400
 
     init(globals: [String: Value], limits: RenderLimits) {
         let root = Scope(parent: nil)
@@ -119,6 +123,12 @@ final class Interpreter {
     }
 
     private func execute(_ statements: [Statement]) throws(TemplateError) -> Flow {
+        // Bodies within bodies within macro calls: bounded, so the native stack is too.
+        bodyDepth += 1
+        defer { bodyDepth -= 1 }
+        if bodyDepth > Self.maximumBodyDepth {
+            throw TemplateError(.limit, "blocks and macro calls nested deeper than \(Self.maximumBodyDepth)")
+        }
         for statement in statements {
             let flow = try execute(statement)
             if case .normal = flow { continue }
@@ -232,11 +242,48 @@ final class Interpreter {
                 throw TemplateError(.type, "cannot assign attribute on non-namespace object '\(name)'", at: location)
             }
             do {
+                try checkNesting(value)
                 try object.setAttribute(attribute, value)
             } catch {
                 throw location.map { error.located(at: $0) } ?? error
             }
         }
+    }
+
+    /// Namespaces are the only values that outlive a loop iteration, so only they could grow a value one
+    /// level per iteration until printing or freeing it exhausts the stack. Values stored in them are
+    /// measured (within a work budget, so measuring cannot become the hang) and kept shallow.
+    private func checkNesting(_ value: Value) throws(TemplateError) {
+        var visited = Set<ObjectIdentifier>()
+        func depth(_ value: Value, _ level: Int) throws(TemplateError) -> Int {
+            nestingWork += 1
+            if nestingWork > Self.maximumNestingWork {
+                throw TemplateError(.limit, "template stores too much data in namespaces")
+            }
+            if level > Value.maximumNesting {
+                throw TemplateError(.limit, "values nested deeper than \(Value.maximumNesting)")
+            }
+            var deepest = 0
+            switch value {
+            case .list(let items), .tuple(let items), .iterator(let items):
+                for item in items where item.isContainer { deepest = max(deepest, try depth(item, level + 1)) }
+            case .dict(let entries):
+                for (key, item) in entries {
+                    if key.isContainer { deepest = max(deepest, try depth(key, level + 1)) }
+                    if item.isContainer { deepest = max(deepest, try depth(item, level + 1)) }
+                }
+            case .object(let object as Namespace):
+                // A namespace may hold itself (it then prints as `{...}`); count each one once.
+                guard visited.insert(ObjectIdentifier(object)).inserted else { return 0 }
+                for item in object.attributes.values where item.isContainer {
+                    deepest = max(deepest, try depth(item, level + 1))
+                }
+            default:
+                return 0
+            }
+            return deepest + 1
+        }
+        if value.isContainer { _ = try depth(value, 0) }
     }
 
     // MARK: Macros
@@ -456,6 +503,17 @@ final class Interpreter {
         case .string(let text), .markup(let text): return text.unicodeScalars.map { .string(String($0)) }
         default:
             throw TemplateError(.type, "'\(value.typeName)' object is not iterable", at: location)
+        }
+    }
+}
+
+extension Value {
+    /// Whether the value holds other values (namespaces included).
+    var isContainer: Bool {
+        switch self {
+        case .list, .tuple, .dict, .iterator: true
+        case .object(let object): object is Namespace
+        default: false
         }
     }
 }

@@ -8,7 +8,7 @@ struct Parser {
     private var loopDepth = 0
     /// Nesting of blocks and expressions, bounded so hostile input cannot exhaust the stack.
     private var depth = 0
-    static let maximumDepth = 200
+    static let maximumDepth = 100
 
     static func parse(_ source: String) throws(TemplateError) -> [Statement] {
         var parser = Parser(tokens: try Lexer.tokenize(source))
@@ -96,6 +96,16 @@ struct Parser {
             throw TemplateError(.limit, "template nesting deeper than \(Self.maximumDepth)", at: current.location)
         }
         return try body(&self)
+    }
+
+    /// Counts one more level of a left-nested chain (`a + b + c`, `x.a.b`, `x|f|g`) towards the depth limit;
+    /// `levels` remembers how many to give back when the chain ends.
+    private mutating func deepen(_ levels: inout Int) throws(TemplateError) {
+        depth += 1
+        levels += 1
+        if depth > Self.maximumDepth {
+            throw TemplateError(.limit, "template nesting deeper than \(Self.maximumDepth)", at: current.location)
+        }
     }
 
     // MARK: Statements
@@ -354,8 +364,11 @@ struct Parser {
     }
 
     private mutating func parseConditional() throws(TemplateError) -> Expression {
+        var levels = 0
+        defer { depth -= levels }
         var expression = try parseOr()
         while skip(name: "if") {
+            try deepen(&levels)
             let condition = try parseOr()
             let otherwise = skip(name: "else") ? try parseConditional() : nil
             expression = .conditional(condition: condition, then: expression, otherwise: otherwise)
@@ -364,8 +377,11 @@ struct Parser {
     }
 
     private mutating func parseOr() throws(TemplateError) -> Expression {
+        var levels = 0
+        defer { depth -= levels }
         var left = try parseAnd()
         while isName("or") {
+            try deepen(&levels)
             let location = current.location
             advance()
             left = .binary(.or, left, try parseAnd(), location)
@@ -374,8 +390,11 @@ struct Parser {
     }
 
     private mutating func parseAnd() throws(TemplateError) -> Expression {
+        var levels = 0
+        defer { depth -= levels }
         var left = try parseNot()
         while isName("and") {
+            try deepen(&levels)
             let location = current.location
             advance()
             left = .binary(.and, left, try parseNot(), location)
@@ -412,8 +431,11 @@ struct Parser {
     }
 
     private mutating func parseAdditive() throws(TemplateError) -> Expression {
+        var levels = 0
+        defer { depth -= levels }
         var left = try parseConcat()
         while isOperator("+") || isOperator("-") {
+            try deepen(&levels)
             let location = current.location
             let op: BinaryOperator = isOperator("+") ? .add : .subtract
             advance()
@@ -429,9 +451,12 @@ struct Parser {
     }
 
     private mutating func parseMultiplicative() throws(TemplateError) -> Expression {
+        var levels = 0
+        defer { depth -= levels }
         var left = try parsePower()
         while case .op(let op) = current.kind, let binary = BinaryOperator(rawValue: op),
               [.multiply, .divide, .floorDivide, .modulo].contains(binary) {
+            try deepen(&levels)
             let location = current.location
             advance()
             left = .binary(binary, left, try parsePower(), location)
@@ -440,8 +465,11 @@ struct Parser {
     }
 
     private mutating func parsePower() throws(TemplateError) -> Expression {
+        var levels = 0
+        defer { depth -= levels }
         var left = try parseUnary(withFilter: true)
         while isOperator("**") {
+            try deepen(&levels)
             let location = current.location
             advance()
             left = .binary(.power, left, try parseUnary(withFilter: true), location)
@@ -527,8 +555,11 @@ struct Parser {
     }
 
     private mutating func parsePostfix(_ base: Expression) throws(TemplateError) -> Expression {
+        var levels = 0
+        defer { depth -= levels }
         var expression = base
         while true {
+            try deepen(&levels)
             if isOperator(".") || isOperator("[") {
                 expression = try parseSubscript(expression)
             } else if isOperator("(") {
@@ -540,10 +571,14 @@ struct Parser {
     }
 
     private mutating func parseFilterExpression(_ base: Expression) throws(TemplateError) -> Expression {
+        var levels = 0
+        defer { depth -= levels }
         var expression = base
         while true {
+            try deepen(&levels)
             if isOperator("|") {
                 for filter in try parseFilterChain(startInline: false) {
+                    try deepen(&levels)
                     expression = .filter(expression, name: filter.name, filter.arguments, filter.location)
                 }
             } else if isName("is") {
