@@ -82,6 +82,15 @@ private struct PythonJSONWriter {
 
     private mutating func writeString(_ string: String) {
         output += "\""
+        // Most strings need no escape at all: append them whole (per-scalar appends dominate tojson's cost).
+        let needsEscape = string.utf8.contains { byte in
+            byte < 0x20 || byte == 0x22 || byte == 0x5C || (ensureASCII && byte > 0x7E)
+        }
+        if !needsEscape {
+            output += string
+            output += "\""
+            return
+        }
         for scalar in string.unicodeScalars {
             switch scalar {
             case "\"": output += "\\\""

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LAMJSON
+import LAMModelFiles
 import LAMTemplates
 
 /// `lam template`: prints the prompt a chat template makes from messages and tools, byte for byte.
@@ -27,6 +28,9 @@ struct TemplateCommand: ParsableCommand {
 
     @Option(name: .long, help: "Extra template variable as NAME=JSON (e.g. enable_thinking=false); repeatable.")
     var set: [String] = []
+
+    @Option(name: .long, help: "Also time N renders (after parsing once) and print the figures to stderr.")
+    var benchmark: Int?
 
     @Option(name: .long, help: "The bos_token the template sees (default: from the model, if known).")
     var bosToken: String?
@@ -60,6 +64,37 @@ struct TemplateCommand: ParsableCommand {
         let prompt = try template.render(messages: messageList, tools: toolList, addGenerationPrompt: !noGenerationPrompt,
                                          variables: variables)
         FileHandle.standardOutput.write(Data(prompt.utf8))
+        if let benchmark, benchmark > 0 {
+            try time(template, renders: benchmark, messages: messageList, tools: toolList, variables: variables,
+                     promptBytes: prompt.utf8.count)
+        }
+    }
+
+    private func time(_ template: ChatTemplate, renders: Int, messages: [JSONValue], tools: [JSONValue]?,
+                      variables: OrderedDictionary<String, JSONValue>, promptBytes: Int) throws {
+        let clock = ContinuousClock()
+        let parses = max(1, renders / 10)
+        let parseStart = clock.now
+        for _ in 0..<parses { _ = try ChatTemplate(source: template.source) }
+        let parseTime = (clock.now - parseStart) / parses
+        var samples: [Duration] = []
+        samples.reserveCapacity(renders)
+        for _ in 0..<renders {
+            let start = clock.now
+            _ = try template.render(messages: messages, tools: tools, addGenerationPrompt: !noGenerationPrompt,
+                                    variables: variables)
+            samples.append(clock.now - start)
+        }
+        samples.sort()
+        func microseconds(_ duration: Duration) -> String {
+            let (seconds, attoseconds) = duration.components
+            return String(format: "%.1f", Double(seconds) * 1e6 + Double(attoseconds) / 1e12)
+        }
+        let mean = samples.reduce(Duration.zero, +) / renders
+        let report = "parse: \(microseconds(parseTime)) us; render (\(messages.count) messages, \(tools?.count ?? 0) tools, "
+            + "\(promptBytes) bytes out) over \(renders) runs: mean \(microseconds(mean)) us, "
+            + "median \(microseconds(samples[renders / 2])) us, p90 \(microseconds(samples[renders * 9 / 10])) us\n"
+        FileHandle.standardError.write(Data(report.utf8))
     }
 
     private func loadTemplate() throws -> ChatTemplate {
@@ -80,8 +115,16 @@ struct TemplateCommand: ParsableCommand {
             }
             throw ValidationError("\(path) has no chat_template.jinja, chat_template.json or tokenizer_config.json")
         }
-        let metadata = try GGUFChatTemplate.read(path: path)
-        return try ChatTemplate(source: metadata.template, bosToken: metadata.bosToken, eosToken: metadata.eosToken)
+        let gguf = try GGUFFile(path: path)
+        guard let source = gguf.metadata.string("tokenizer.chat_template") else {
+            throw ValidationError("\(path) has no tokenizer.chat_template")
+        }
+        let tokens = gguf.metadata.stringArray("tokenizer.ggml.tokens") ?? []
+        func token(_ key: String) -> String? {
+            gguf.metadata.integer(key).flatMap { tokens.indices.contains($0) ? tokens[$0] : nil }
+        }
+        return try ChatTemplate(source: source, bosToken: token("tokenizer.ggml.bos_token_id"),
+                                eosToken: token("tokenizer.ggml.eos_token_id"))
     }
 
     private func readArray(_ path: String, what: String) throws -> [JSONValue] {
