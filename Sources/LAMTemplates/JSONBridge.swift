@@ -10,9 +10,21 @@ enum JSONBridge {
         case .double(let number): .double(number)
         case .string(let text): .string(text)
         case .array(let items): .list(items.map(value))
-        case .object(let entries):
-            .dict(OrderedDictionary(uniqueKeysWithValues: entries.map { (Value.string($0.key), value($0.value)) }))
+        case .object(let entries): .dict(dictionary(entries))
         }
+    }
+
+    private static func dictionary(_ entries: JSONObject) -> OrderedDictionary<Value, Value> {
+        var keys: [Value] = []
+        var values: [Value] = []
+        keys.reserveCapacity(entries.count)
+        values.reserveCapacity(entries.count)
+        for (key, item) in entries {
+            keys.append(.string(key))
+            values.append(value(item))
+        }
+        // JSON object keys are already unique.
+        return OrderedDictionary(uncheckedUniqueKeys: keys, values: values)
     }
 
     /// The JSON Python's `json.dumps` would write for the value; what it cannot serialize is a type error.
