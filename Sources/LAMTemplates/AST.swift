@@ -90,7 +90,6 @@ struct ForLoop: Sendable {
     var condition: Expression?
     var body: [Statement]
     var otherwise: [Statement]
-    var isRecursive: Bool
     var location: SourceLocation
 }
 
@@ -103,7 +102,7 @@ indirect enum Statement: Sendable {
     case setBlock(AssignTarget, body: [Statement], filters: [FilterCall], SourceLocation)
     case macro(MacroDefinition)
     /// `{% call(parameters) macro(args) %}body{% endcall %}`: the body becomes `caller`.
-    case callBlock(call: Expression, caller: MacroDefinition, SourceLocation)
+    case callBlock(call: Expression, caller: MacroDefinition)
     case filterBlock(filters: [FilterCall], body: [Statement])
     case with(assignments: [(AssignTarget, Expression)], body: [Statement])
     /// `{% generation %}` (transformers' assistant-mask tag) renders its body unchanged.

@@ -142,9 +142,8 @@ final class Interpreter {
         case .text(let text):
             try write(text)
         case .output(let expression, let location):
-            let value = try evaluate(expression)
+            let value = try located(location) { () throws(TemplateError) in try evaluate(expression) }
             try write(value.text)
-            _ = location
         case .conditional(let branches, let otherwise):
             for branch in branches where try evaluate(branch.condition).isTruthy {
                 return try execute(branch.body)
@@ -161,15 +160,12 @@ final class Interpreter {
             try assign(value, to: target, at: location)
         case .macro(let definition):
             scope.variables[definition.name] = .function(makeMacro(definition))
-        case .callBlock(let call, let caller, let location):
-            guard case .call(let callee, var arguments, let callLocation) = call else { return .normal }
-            let callerMacro = makeMacro(caller)
+        case .callBlock(let call, let caller):
+            guard case .call(let callee, var arguments, let location) = call else { return .normal }
             let function = try evaluate(callee)
             var evaluated = try evaluateArguments(&arguments)
-            evaluated.keyword["caller"] = .function(callerMacro)
-            let value = try invoke(function, evaluated, at: callLocation)
-            try write(value.text)
-            _ = location
+            evaluated.keyword["caller"] = .function(makeMacro(caller))
+            try write(try invoke(function, evaluated, at: location).text)
         case .filterBlock(let filters, let body):
             var value = Value.string(try capture { () throws(TemplateError) in _ = try execute(body) })
             for filter in filters { value = try applyFilter(filter.name, to: value, filter.arguments, at: filter.location) }

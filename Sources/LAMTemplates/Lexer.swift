@@ -216,9 +216,26 @@ struct Lexer {
         throw syntaxError("missing end of raw directive", at: start)
     }
 
-    private static let operators = ["//", "**", "==", "!=", ">=", "<=",
-                                    "+", "-", "/", "*", "%", "~", "[", "]", "(", ")", "{", "}",
-                                    ">", "<", "=", ".", ":", "|", ",", ";"]
+    /// The operator at `position`, longest match first (`//` before `/`).
+    private func operatorToken() -> String? {
+        let first = source[position]
+        let second: Unicode.Scalar? = position + 1 < source.count ? source[position + 1] : nil
+        switch (first, second) {
+        case ("/", "/"): return "//"
+        case ("*", "*"): return "**"
+        case ("=", "="): return "=="
+        case ("!", "="): return "!="
+        case (">", "="): return ">="
+        case ("<", "="): return "<="
+        default: break
+        }
+        switch first {
+        case "+", "-", "/", "*", "%", "~", "[", "]", "(", ")", "{", "}", ">", "<", "=", ".", ":", "|", ",", ";":
+            return String(first)
+        default:
+            return nil
+        }
+    }
 
     /// Lexes the inside of `{% … %}` or `{{ … }}` up to and including its end marker.
     private mutating func lexTag(isBlock: Bool) throws(TemplateError) {
@@ -247,7 +264,7 @@ struct Lexer {
                 emit(.name(PythonString.string(source[start..<position])), at: start)
             } else if scalar == "'" || scalar == "\"" {
                 emit(.string(try lexString(quote: scalar)), at: start)
-            } else if let op = Self.operators.first(where: { starts(with: $0, at: position) }) {
+            } else if let op = operatorToken() {
                 position += op.unicodeScalars.count
                 switch op {
                 case "(": brackets.append(")")

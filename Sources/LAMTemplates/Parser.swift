@@ -194,9 +194,8 @@ struct Parser {
         let iterable = try parseTuple(withConditional: false, endNames: ["recursive"])
         var condition: Expression?
         if skip(name: "if") { condition = try parseExpression() }
-        let isRecursive = skip(name: "recursive")
-        if isRecursive {
-            throw TemplateError(.syntax, "recursive for loops are not supported", at: location)
+        if isName("recursive") {
+            throw TemplateError(.syntax, "recursive for loops are not supported", at: current.location)
         }
         loopDepth += 1
         let body = try parseBlock(until: ["endfor", "else"], dropEnd: false)
@@ -209,7 +208,7 @@ struct Parser {
             advance()
         }
         return .forLoop(ForLoop(target: target, iterable: iterable, condition: condition, body: body,
-                                otherwise: otherwise, isRecursive: isRecursive, location: location))
+                                otherwise: otherwise, location: location))
     }
 
     private mutating func parseIf() throws(TemplateError) -> Statement {
@@ -286,7 +285,7 @@ struct Parser {
         defer { loopDepth = savedLoopDepth }
         let body = try parseBlock(until: ["endcall"], dropEnd: true)
         let caller = MacroDefinition(name: "caller", parameters: parameters, body: body, location: location)
-        return .callBlock(call: call, caller: caller, location)
+        return .callBlock(call: call, caller: caller)
     }
 
     private mutating func parseWith() throws(TemplateError) -> Statement {

@@ -41,7 +41,7 @@ public enum TemplateSyntax {
         case .setBlock(let target, let statements, let filters, _):
             return "(setblock \(dump(target))" + filters.map { " |\($0.name)" }.joined() + " \(body(statements)))"
         case .macro(let definition): return "(macro \(dump(definition)))"
-        case .callBlock(let call, let caller, _): return "(call \(dump(call)) \(dump(caller)))"
+        case .callBlock(let call, let caller): return "(call \(dump(call)) \(dump(caller)))"
         case .filterBlock(let filters, let statements):
             return "(filterblock" + filters.map { " |\($0.name)" }.joined() + " \(body(statements)))"
         case .with(let assignments, let statements):

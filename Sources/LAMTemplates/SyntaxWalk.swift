@@ -31,7 +31,7 @@ enum SyntaxWalk {
         case .macro(let definition):
             for parameter in definition.parameters { if let value = parameter.defaultValue { walk(value, visit) } }
             expressions(in: definition.body, visit)
-        case .callBlock(let call, let caller, _):
+        case .callBlock(let call, let caller):
             walk(call, visit)
             expressions(in: caller.body, visit)
         case .filterBlock(let calls, let body):
@@ -117,7 +117,7 @@ enum SyntaxWalk {
             case .macro(let definition):
                 for parameter in definition.parameters { if let value = parameter.defaultValue { check(value, soft: false) } }
                 check(definition.body, soft: false)
-            case .callBlock(let call, let caller, _):
+            case .callBlock(let call, let caller):
                 check(call, soft: soft)
                 check(caller.body, soft: false)
             case .filterBlock(let filters, let body):
