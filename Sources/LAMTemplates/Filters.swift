@@ -44,6 +44,61 @@ enum Filters {
             if case .object(let object) = value, let found = object.attribute(name) { return found }
             return .undefined(hint: "'\(value.typeName) object' has no attribute '\(name)'")
         },
+        "batch": { value, arguments throws(TemplateError) in
+            let parameters = try Parameters(arguments, of: "batch", names: ["linecount", "fill_with"])
+            guard let size = try parameters.int("linecount", "batch"), size > 0 else {
+                throw TemplateError(.type, "batch needs a positive line count")
+            }
+            let items = try iterate(value)
+            var batches: [Value] = []
+            var start = 0
+            while start < items.count {
+                var chunk = Array(items[start..<min(start + size, items.count)])
+                if let fill = parameters["fill_with"], !fill.isNone, chunk.count < size {
+                    chunk += Array(repeating: fill, count: size - chunk.count)
+                }
+                batches.append(.list(chunk))
+                start += size
+            }
+            return .iterator(batches)
+        },
+        "slice": { value, arguments throws(TemplateError) in
+            let parameters = try Parameters(arguments, of: "slice", names: ["slices", "fill_with"])
+            guard let slices = try parameters.int("slices", "slice"), slices > 0, slices <= 1 << 20 else {
+                throw TemplateError(.type, "slice needs a positive number of slices")
+            }
+            let items = try iterate(value)
+            let perSlice = items.count / slices
+            let withExtra = items.count % slices
+            var offset = 0
+            var result: [Value] = []
+            for number in 0..<slices {
+                let start = offset + number * perSlice
+                if number < withExtra { offset += 1 }
+                let end = offset + (number + 1) * perSlice
+                var chunk = Array(items[start..<end])
+                if let fill = parameters["fill_with"], !fill.isNone, number >= withExtra { chunk.append(fill) }
+                result.append(.list(chunk))
+            }
+            return .iterator(result)
+        },
+        "truncate": { value, arguments throws(TemplateError) in
+            let parameters = try Parameters(arguments, of: "truncate", names: ["length", "killwords", "end", "leeway"])
+            let length = try parameters.int("length", "truncate") ?? 255
+            let end = try parameters.string("end", "truncate") ?? "..."
+            let leeway = try parameters.int("leeway", "truncate") ?? 5
+            let scalars = Array(value.text.unicodeScalars)
+            let endLength = end.unicodeScalars.count
+            guard length >= endLength, leeway >= 0 else {
+                throw TemplateError(.type, "expected length >= \(endLength) and leeway >= 0")
+            }
+            if scalars.count <= length + leeway { return .string(value.text) }
+            let kept = PythonString.string(scalars[..<(length - endLength)])
+            if parameters.flag("killwords") ?? false { return .string(kept + end) }
+            // Drop the last, partial word: everything after the last space.
+            let cut = kept.unicodeScalars.lastIndex(of: " ").map { String(kept.unicodeScalars[..<$0]) } ?? kept
+            return .string(cut + end)
+        },
         "capitalize": text("capitalize", PythonString.capitalize),
         "center": { value, arguments throws(TemplateError) in
             let parameters = try Parameters(arguments, of: "center", names: ["width"])

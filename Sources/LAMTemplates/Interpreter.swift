@@ -37,6 +37,8 @@ final class Scope {
 final class LoopState: TemplateObject, @unchecked Sendable {
     let items: [Value]
     var index0 = 0
+    /// The arguments of the last `loop.changed(...)` call.
+    private var lastChanged: [Value]?
 
     init(items: [Value]) { self.items = items }
 
@@ -57,6 +59,13 @@ final class LoopState: TemplateObject, @unchecked Sendable {
         case "depth0": return .int(0)
         case "previtem": return index0 > 0 ? items[index0 - 1] : .undefined("there is no previous item")
         case "nextitem": return index0 + 1 < length ? items[index0 + 1] : .undefined("there is no next item")
+        case "changed":
+            return .function(TemplateFunction(name: "changed") { [unowned self] arguments throws(TemplateError) in
+                let value = arguments.positional
+                if self.lastChanged == value { return .bool(false) }
+                self.lastChanged = value
+                return .bool(true)
+            })
         case "cycle":
             return .function(TemplateFunction(name: "cycle") { [index0] arguments throws(TemplateError) in
                 guard !arguments.positional.isEmpty else { throw TemplateError(.type, "no items for cycling given") }

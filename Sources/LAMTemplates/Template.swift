@@ -67,7 +67,52 @@ public struct TemplateEnvironment: Sendable {
                 .dict(try Globals.dictionary(arguments, "dict"))
             }),
             "range": .function(TemplateFunction(name: "range", call: Globals.range)),
+            "joiner": .function(TemplateFunction(name: "joiner") { arguments throws(TemplateError) in
+                let parameters = try Parameters(arguments, of: "joiner", names: ["sep"])
+                let separator = parameters["sep"] ?? .string(", ")
+                let used = Cycler(items: [.bool(false)])
+                return .function(TemplateFunction(name: "joiner") { _ throws(TemplateError) in
+                    if used.position == 1 { return separator }
+                    used.position = 1
+                    return .string("")
+                })
+            }),
+            "cycler": .function(TemplateFunction(name: "cycler") { arguments throws(TemplateError) in
+                guard arguments.keyword.isEmpty, !arguments.positional.isEmpty else {
+                    throw TemplateError(.type, "at least one item has to be provided")
+                }
+                return .object(Cycler(items: arguments.positional))
+            }),
         ]
+    }
+}
+
+/// jinja2's `cycler(a, b, …)`: `next()` returns the items in turn, `current` the one `next()` returns next.
+final class Cycler: TemplateObject, @unchecked Sendable {
+    let items: [Value]
+    var position = 0
+
+    init(items: [Value]) { self.items = items }
+
+    override var typeName: String { "Cycler" }
+
+    override func attribute(_ name: String) -> Value? {
+        switch name {
+        case "items": return .tuple(items)
+        case "current": return items[position]
+        case "next":
+            return .function(TemplateFunction(name: "next") { [unowned self] _ throws(TemplateError) in
+                let item = self.items[self.position]
+                self.position = (self.position + 1) % self.items.count
+                return item
+            })
+        case "reset":
+            return .function(TemplateFunction(name: "reset") { [unowned self] _ throws(TemplateError) in
+                self.position = 0
+                return .none
+            })
+        default: return nil
+        }
     }
 }
 

@@ -155,6 +155,10 @@ CASES = [
     ("macro_sees_globals_at_call", "{% set x = 1 %}{% macro m() %}{{ x }}{% endmacro %}{% set x = 2 %}{{ m() }}"),
     ("macro_scope_isolated", "{% macro m() %}{% set inner = 1 %}{% endmacro %}{{ m() }}[{{ inner }}]"),
     ("macro_in_loop_break", "{% for x in [1] %}{% macro m() %}{% break %}{% endmacro %}{% endfor %}"),
+    ("loop_changed", "{% for u in users|sort(attribute='role') %}{% if loop.changed(u.role) %}[{{ u.role }}]{% endif %}{{ u.name }} {% endfor %}"),
+    ("joiner_cycler", "{% set pipe = joiner(' | ') %}{% for x in l %}{{ pipe() }}{{ x }}{% endfor %} {% set c = cycler('a', 'b') %}{{ c.next() }}{{ c.next() }}{{ c.current }}{{ c.next() }}{% set _ = c.reset() %}{{ c.next() }}"),
+    ("filter_batch_slice", "{{ range(7)|batch(3)|list }} {{ range(7)|batch(3, 'x')|list }} {{ range(7)|slice(3)|list }} {{ range(8)|slice(3, 0)|list }}"),
+    ("filter_truncate", "{{ 'foo bar baz qux'|truncate(9) }}|{{ 'foo bar baz qux'|truncate(9, true) }}|{{ 'foo bar baz qux'|truncate(11) }}|{{ 'foo bar baz qux'|truncate(11, false, '...', 0) }}|{{ 'short'|truncate(3, leeway=0, end='') }}"),
     # globals
     ("raise_exception", "before{{ raise_exception('boom: ' ~ n) }}"),
     ("strftime_now", "{{ strftime_now('%Y-%m-%d %H:%M:%S') }} {{ strftime_now('%d %B %Y') }} {{ strftime_now('%b %a %A %j %I%p %y') }}"),
