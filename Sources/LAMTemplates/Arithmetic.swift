@@ -190,6 +190,11 @@ enum PercentFormat {
     static func format(_ format: String, _ values: Value) throws(TemplateError) -> String {
         var arguments: [Value]
         if case .tuple(let items) = values { arguments = items } else { arguments = [values] }
+        // Python treats a list or dict argument as a mapping for `%(name)s`, so leftovers are no error.
+        let leftoversAllowed: Bool = switch values {
+        case .list, .dict: true
+        default: false
+        }
         var result = ""
         var scalars = format.unicodeScalars.makeIterator()
         while let scalar = scalars.next() {
@@ -226,7 +231,9 @@ enum PercentFormat {
                 throw TemplateError(.type, "unsupported format character '\(conversion)'")
             }
         }
-        if !arguments.isEmpty { throw TemplateError(.type, "not all arguments converted during string formatting") }
+        if !arguments.isEmpty, !leftoversAllowed {
+            throw TemplateError(.type, "not all arguments converted during string formatting")
+        }
         return result
     }
 }

@@ -87,12 +87,15 @@ enum Filters {
             let length = try parameters.int("length", "truncate") ?? 255
             let end = try parameters.string("end", "truncate") ?? "..."
             let leeway = try parameters.int("leeway", "truncate") ?? 5
-            let scalars = Array(value.text.unicodeScalars)
+            guard let text = value.stringValue else {
+                throw TemplateError(.type, "object of type '\(value.typeName)' has no len()")
+            }
+            let scalars = Array(text.unicodeScalars)
             let endLength = end.unicodeScalars.count
             guard length >= endLength, leeway >= 0 else {
                 throw TemplateError(.type, "expected length >= \(endLength) and leeway >= 0")
             }
-            if scalars.count <= length + leeway { return .string(value.text) }
+            if scalars.count <= length + leeway { return value }
             let kept = PythonString.string(scalars[..<(length - endLength)])
             if parameters.flag("killwords") ?? false { return .string(kept + end) }
             // Drop the last, partial word: everything after the last space.
@@ -171,7 +174,10 @@ enum Filters {
                 indentation = String(repeating: " ", count: max(0, count))
             case nil: indentation = "    "
             }
-            var lines = PythonString.splitLines(value.text + "\n")
+            guard let text = value.stringValue else {
+                throw TemplateError(.type, "indent needs a string, not \(value.typeName)")
+            }
+            var lines = PythonString.splitLines(text + "\n")
             var result: String
             if parameters.flag("blank") ?? false {
                 result = lines.joined(separator: "\n" + indentation)

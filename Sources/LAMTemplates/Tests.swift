@@ -21,13 +21,9 @@ enum Tests {
         }
     }
 
-    private static func integer(_ value: Value, _ test: String) throws(TemplateError) -> Int {
-        guard case .integer(let number)? = value.integerIndex else {
-            if case .undefined(let hint) = value { throw TemplateError(.undefined, hint) }
-            if case .double(let number) = value, number == number.rounded(), abs(number) < 9e18 { return Int(number) }
-            throw TemplateError(.type, "test '\(test)' needs a number, not \(value.typeName)")
-        }
-        return number
+    /// `value % divisor == 0`, with Python's arithmetic (floats allowed).
+    private static func divisible(_ value: Value, by divisor: Value) throws(TemplateError) -> Bool {
+        try Arithmetic.apply(.modulo, value, divisor) == .int(0)
     }
 
     private static let table: [String: Test] = [
@@ -50,11 +46,17 @@ enum Tests {
         },
         "sequence": { value, _ in
             switch value {
-            case .string, .markup, .list, .tuple, .dict: true
+            case .undefined, .string, .markup, .list, .tuple, .dict: true
             default: false
             }
         },
-        "callable": { value, _ in if case .function = value { true } else { false } },
+        // jinja2's Undefined defines __call__ (to raise), so Python's callable() says yes.
+        "callable": { value, _ in
+            switch value {
+            case .function, .undefined: true
+            default: false
+            }
+        },
         "escaped": { value, _ in value.isMarkup },
         "lower": { value, _ in
             let scalars = value.text.unicodeScalars
@@ -64,12 +66,10 @@ enum Tests {
             let scalars = value.text.unicodeScalars
             return scalars.contains(where: \.properties.isUppercase) && !scalars.contains(where: \.properties.isLowercase)
         },
-        "odd": { value, _ throws(TemplateError) in try integer(value, "odd") % 2 != 0 },
-        "even": { value, _ throws(TemplateError) in try integer(value, "even") % 2 == 0 },
+        "odd": { value, _ throws(TemplateError) in try Arithmetic.apply(.modulo, value, .int(2)) == .int(1) },
+        "even": { value, _ throws(TemplateError) in try divisible(value, by: .int(2)) },
         "divisibleby": { value, arguments throws(TemplateError) in
-            let divisor = try integer(try argument(arguments, "divisibleby"), "divisibleby")
-            if divisor == 0 { throw TemplateError(.type, "integer division or modulo by zero") }
-            return try integer(value, "divisibleby").remainderReportingOverflow(dividingBy: divisor).partialValue == 0
+            try divisible(value, by: try argument(arguments, "divisibleby"))
         },
         "sameas": { value, arguments throws(TemplateError) in
             let other = try argument(arguments, "sameas")
