@@ -8,6 +8,13 @@ enum Constant: Sendable {
     case double(Double)
     case string(String)
 
+    var isNumber: Bool {
+        switch self {
+        case .int, .double: true
+        default: false
+        }
+    }
+
     var value: Value {
         switch self {
         case .none: .none

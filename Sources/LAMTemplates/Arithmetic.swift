@@ -21,6 +21,10 @@ enum Arithmetic {
     }
 
     static func apply(_ op: BinaryOperator, _ lhs: Value, _ rhs: Value) throws(TemplateError) -> Value {
+        if op == .modulo, let format = lhs.stringValue {
+            // String formatting accepts any right operand, undefined included (Python sees a mapping).
+            return .string(try PercentFormat.format(format, rhs))
+        }
         for operand in [lhs, rhs] {
             if case .undefined(let hint) = operand { throw TemplateError(.undefined, hint) }
         }
@@ -41,8 +45,6 @@ enum Arithmetic {
             if case .integer(let count)? = rhs.numericOperand, !rhs.isDouble { return try repeated(lhs, count, op, lhs, rhs) }
             if case .integer(let count)? = lhs.numericOperand, !lhs.isDouble { return try repeated(rhs, count, op, lhs, rhs) }
             throw unsupported(op, lhs, rhs)
-        case (.modulo, .string(let format), _), (.modulo, .markup(let format), _):
-            return .string(try PercentFormat.format(format, rhs))
         default:
             throw unsupported(op, lhs, rhs)
         }
@@ -192,7 +194,7 @@ enum PercentFormat {
         if case .tuple(let items) = values { arguments = items } else { arguments = [values] }
         // Python treats a list or dict argument as a mapping for `%(name)s`, so leftovers are no error.
         let leftoversAllowed: Bool = switch values {
-        case .list, .dict: true
+        case .list, .dict, .undefined: true
         default: false
         }
         var result = ""

@@ -87,15 +87,16 @@ enum Filters {
             let length = try parameters.int("length", "truncate") ?? 255
             let end = try parameters.string("end", "truncate") ?? "..."
             let leeway = try parameters.int("leeway", "truncate") ?? 5
-            guard let text = value.stringValue else {
-                throw TemplateError(.type, "object of type '\(value.typeName)' has no len()")
-            }
-            let scalars = Array(text.unicodeScalars)
             let endLength = end.unicodeScalars.count
             guard length >= endLength, leeway >= 0 else {
                 throw TemplateError(.type, "expected length >= \(endLength) and leeway >= 0")
             }
-            if scalars.count <= length + leeway { return value }
+            // Anything with a length that is short enough comes back unchanged, as in jinja2.
+            if case .int(let count) = try Self.length(value), count <= length + leeway { return value }
+            guard let text = value.stringValue else {
+                throw TemplateError(.type, "'\(value.typeName)' object cannot be truncated")
+            }
+            let scalars = Array(text.unicodeScalars)
             let kept = PythonString.string(scalars[..<(length - endLength)])
             if parameters.flag("killwords") ?? false { return .string(kept + end) }
             // Drop the last, partial word: everything after the last space.
@@ -148,10 +149,13 @@ enum Filters {
         },
         "float": { value, arguments throws(TemplateError) in
             let parameters = try Parameters(arguments, of: "float", names: ["default"])
+            // Undefined refuses conversion to a number (jinja2's Undefined.__float__ raises).
+            if case .undefined(let hint) = value { throw TemplateError(.undefined, hint) }
             return Conversion.float(value).map(Value.double) ?? parameters["default"] ?? .double(0)
         },
         "int": { value, arguments throws(TemplateError) in
             let parameters = try Parameters(arguments, of: "int", names: ["default", "base"])
+            if case .undefined(let hint) = value { throw TemplateError(.undefined, hint) }
             let base = try parameters.int("base", "int") ?? 10
             return try Conversion.int(value, base: base).map(Value.int) ?? parameters["default"] ?? .int(0)
         },
@@ -328,8 +332,7 @@ enum Filters {
             for item in try iterate(value) {
                 var key = try getter?.lookup(item) ?? item
                 if !caseSensitive { key = ignoreCase(key) }
-                if case .list = key { throw TemplateError(.type, "unhashable type: 'list'") }
-                if case .dict = key { throw TemplateError(.type, "unhashable type: 'dict'") }
+                guard key.isHashable else { throw TemplateError(.type, "unhashable type: '\(key.typeName)'") }
                 if seen.insert(key).inserted { kept.append(item) }
             }
             return .iterator(kept)

@@ -452,11 +452,7 @@ final class Interpreter {
     }
 
     private func requireHashable(_ key: Value) throws(TemplateError) {
-        switch key {
-        case .list, .dict: throw TemplateError(.type, "unhashable type: '\(key.typeName)'")
-        case .tuple(let items): for item in items { try requireHashable(item) }
-        default: break
-        }
+        guard key.isHashable else { throw TemplateError(.type, "unhashable type: '\(key.typeName)'") }
     }
 
     private func evaluateArguments(_ arguments: inout ArgumentList) throws(TemplateError) -> CallArguments {

@@ -471,7 +471,14 @@ struct Parser {
             try deepen(&levels)
             let location = current.location
             advance()
-            left = .binary(.power, left, try parseUnary(withFilter: true), location)
+            let right = try parseUnary(withFilter: true)
+            if case .negate(.constant(let constant), let negateLocation) = left, constant.isNumber {
+                // jinja2 folds `-2` into the constant -2 and writes `-2 ** y` into Python source, where it
+                // means -(2 ** y). Same result here.
+                left = .negate(.binary(.power, .constant(constant), right, location), negateLocation)
+            } else {
+                left = .binary(.power, left, right, location)
+            }
         }
         return left
     }

@@ -28,6 +28,15 @@ public enum Value: @unchecked Sendable {
 
     public static func undefined(_ name: String) -> Value { .undefined(hint: "'\(name)' is undefined") }
 
+    /// Whether Python could hash it (lists and dicts, also inside tuples, cannot be set members or keys).
+    var isHashable: Bool {
+        switch self {
+        case .list, .dict, .iterator: false
+        case .tuple(let items): items.allSatisfy(\.isHashable)
+        default: true
+        }
+    }
+
     var isUndefined: Bool { if case .undefined = self { true } else { false } }
     var isNone: Bool { if case .none = self { true } else { false } }
 

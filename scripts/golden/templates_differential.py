@@ -5,6 +5,7 @@ in transformers' chat-template environment. Whatever jinja2 does (render or rais
 Writes Tests/Golden/templates/differential.json: a list of {template, output | error}; the context is CONTEXT.
 Run: ~/.cache/swiftlam/venv/bin/python scripts/golden/templates_differential.py
 """
+import copy
 import json
 import pathlib
 import random
@@ -12,8 +13,8 @@ import random
 from transformers.utils import chat_template_utils
 
 OUT = pathlib.Path(__file__).resolve().parents[2] / "Tests" / "Golden" / "templates" / "differential.json"
-COUNT = 1500
-rng = random.Random(20261127)
+COUNT = int(__import__("os").environ.get("TEMPLATES_DIFF_COUNT", "3000"))
+rng = random.Random(int(__import__("os").environ.get("TEMPLATES_DIFF_SEED", "20261127")))
 
 CONTEXT = {"i": 3, "j": -2, "f": 1.5, "g": 0.1, "s": "Ab c", "t": "x,y,,z ", "e": "", "b": True, "n": None,
            "l": [2, "a", None, 1.5], "m": [3, 1, 2], "w": ["b", "A", "c"],
@@ -114,7 +115,8 @@ def main():
         source = "".join(statement() for _ in range(rng.randrange(1, 4)))
         case = {"template": source}
         try:
-            case["output"] = template_env.from_string(source).render(**CONTEXT)
+            # A fresh copy each time: some filters mutate lists in place (indent does `s += "\n"`).
+            case["output"] = template_env.from_string(source).render(**copy.deepcopy(CONTEXT))
         except Exception as error:
             case["error"] = type(error).__name__
         cases.append(case)
