@@ -21,7 +21,7 @@ CONTEXT = {"i": 3, "j": -2, "f": 1.5, "g": 0.1, "s": "Ab c", "t": "x,y,,z ", "e"
            "d": {"k": "v", "n": 1, "l": [1, 2]}, "msgs": [{"role": "user", "content": " hi "}, {"role": "assistant", "content": "yo"}]}
 
 VARIABLES = list(CONTEXT) + ["missing"]
-STRINGS = ["''", "'a'", "'Ab'", "' x '", "'é'", "'a,b'", "'{{'", "'\\n'", "\"q'\""]
+STRINGS = ["''", "'a'", "'Ab'", "' x '", "'é'", "'a,b'", "'{{'", "'\\n'", "\"q'\"", "'👋 ß'", "'<&>'", "'\\u00e9\\t'"]
 FILTERS = [("length", ""), ("string", ""), ("list", ""), ("first", ""), ("last", ""), ("upper", ""), ("lower", ""),
            ("trim", ""), ("title", ""), ("capitalize", ""), ("tojson", ""), ("tojson", "(indent=1)"), ("int", ""),
            ("float", ""), ("abs", ""), ("round", ""), ("round", "(1)"), ("default", "('D')"), ("default", "('D', true)"),
@@ -82,7 +82,47 @@ def expression(depth=0):
     return f"(not {expression(depth + 1)})"
 
 
+def whitespace():
+    return rng.choice(["", " ", "\n", "  \n  ", "\t", "\n\n", " \n", "x\n  "])
+
+
+def tag(body):
+    """A block tag with random whitespace control on either side."""
+    return "{%" + rng.choice(["", "-", "+"]) + " " + body + " " + rng.choice(["", "-", "+"]) + "%}"
+
+
+def block_statement(depth):
+    kind = rng.randrange(10)
+    inner = lambda: "".join(statement(depth + 1) for _ in range(rng.randrange(1, 3)))
+    if kind == 0:
+        return whitespace() + "{#" + rng.choice(["", "-"]) + " note " + rng.choice(["", "-"]) + "#}" + whitespace()
+    if kind == 1:
+        return tag("raw") + rng.choice(["{{ x }}", " {% if %} ", "a\n"]) + tag("endraw")
+    if kind == 2:
+        return (tag("for a, b in " + rng.choice(["d.items()", "d|dictsort", "[(1, 2), (3, 4)]", "msgs|map(attribute='role')|list|batch(2)"]))
+                + "{{ a }}={{ b }}" + rng.choice(["", "{% if loop.last %}{% break %}{% endif %}", "{% continue %}"]) + inner() + tag("endfor"))
+    if kind == 3:
+        return ("{% set ns = namespace(c=0, t='') %}" + tag("for it in " + rng.choice(["m", "w", "msgs", "range(4)"]))
+                + "{% set ns.c = ns.c + 1 %}{% set ns.t = ns.t ~ it %}" + whitespace() + tag("endfor") + "{{ ns.c }}{{ ns.t }}")
+    if kind == 4:
+        return (tag("macro box(x, pre='[')") + "{{ pre }}{{ x }}{{ caller() if caller is defined else '' }}]" + tag("endmacro")
+                + rng.choice(["{{ box(" + expression() + ") }}", tag("call box(" + expression() + ")") + inner() + tag("endcall")]))
+    if kind == 5:
+        return tag("set blk" + rng.choice(["", " | trim", " | upper"])) + inner() + tag("endset") + "<{{ blk }}>"
+    if kind == 6:
+        return tag("filter " + rng.choice(["upper", "trim", "replace('a', 'X')", "indent(2)", "title"])) + inner() + tag("endfilter")
+    if kind == 7:
+        return (tag("for it in " + rng.choice(["m", "w", "s", "[1, 1, 2]"]))
+                + rng.choice(["{{ loop.previtem }}", "{{ loop.nextitem }}", "{{ loop.cycle('a', 'b') }}", "{{ loop.changed(it) }}",
+                              "{{ loop.depth }}", "{{ loop.index0 }}"]) + whitespace() + tag("endfor"))
+    if kind == 8:
+        return tag("with q = " + expression()) + "{{ q }}" + inner() + tag("endwith")
+    return tag("if " + expression()) + inner() + tag("elif " + expression()) + inner() + tag("else") + inner() + tag("endif")
+
+
 def statement(depth=0):
+    if depth < 2 and rng.randrange(3) == 0:
+        return block_statement(depth)
     kind = rng.randrange(8 if depth < 2 else 4)
     ws = lambda: rng.choice(["", "-"])
     if kind <= 1:
