@@ -17,7 +17,8 @@ public final class MappedFile: @unchecked Sendable {  // immutable after init; t
 
     public init(path: String) throws(ModelFileError) {
         self.path = path
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: opening a FIFO must not wait for a writer (it is then refused as not a regular file).
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { throw .cannotOpen(path: path, reason: Self.errnoText()) }
         defer { close(fd) }
         var info = stat()

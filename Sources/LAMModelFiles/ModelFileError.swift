@@ -64,7 +64,8 @@ extension ModelFileError: CustomStringConvertible {
         switch self {
         case .cannotOpen(let path, let reason): "cannot open \(path): \(reason)"
         case .badMagic(let found, _):
-            "not a GGUF file: magic is \(found.map { String($0, radix: 16) }) instead of \"GGUF\""
+            "not a GGUF file: it starts with bytes \(found.map { String($0, radix: 16) }.joined(separator: " ")) "
+                + "(\"\(String(decoding: found, as: UTF8.self))\") instead of \"GGUF\""
         case .unsupportedVersion(let v, _):
             "unsupported GGUF version \(v) (supported: 2, 3; a big-endian file also reads this way)"
         case .truncated(let what, let needed, let offset, let size):

@@ -8,6 +8,8 @@ struct LAM: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             // Add each subcommand here, one per line, in the order `lam --help` should list them.
+            InspectCommand.self,
+            TokenizeCommand.self,
             TemplateCommand.self,
         ]
     )

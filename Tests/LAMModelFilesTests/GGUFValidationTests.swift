@@ -309,3 +309,55 @@ import Testing
         #expect(SHA256.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
 }
+
+/// Files written by the reference writer (gguf.GGUFWriter, via Fuzz/make_corpus.py) read back exactly,
+/// nested arrays included.
+@Suite struct GGUFWriterCompatibilityTests {
+    static let corpus = Golden.directory.deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fuzz/corpus")
+
+    @Test func readsMetadataWrittenByGGUFWriter() throws {
+        let file = try GGUFFile(path: Self.corpus.appendingPathComponent("metadata.gguf").path)
+        let meta = file.metadata
+        #expect(meta.string("general.architecture") == "llama")
+        #expect(meta.integer("llama.block_count") == 2)
+        #expect(meta.stringArray("tokenizer.ggml.tokens") == ["a", "b", "<s>", "é"])
+        #expect(meta.floatArray("tokenizer.ggml.scores") == [0, -1.5, 2, 0.25])
+        #expect(meta.integerArray("tokenizer.ggml.token_type") == [1, 1, 3, 1])
+        #expect(meta.bool("tokenizer.ggml.add_bos_token") == true)
+        #expect(meta["test.u64"] == .uint64(1 << 63) && meta["test.f64"] == .float64(-0.5) && meta["test.i8"] == .int8(-3))
+        guard case .array(.array(let nested))? = meta["test.nested"] else {
+            Issue.record("test.nested is \(String(describing: meta["test.nested"]))")
+            return
+        }
+        #expect(nested.count == 2 && nested[0].integers == [1, 2] && nested[1].integers == [3])
+    }
+
+    @Test func readsTensorsWrittenByGGUFWriter() throws {
+        let file = try GGUFFile(path: Self.corpus.appendingPathComponent("tensors.gguf").path)
+        #expect(file.tensors.map(\.name) == ["f32", "f16", "q8_0", "q4_k"])
+        #expect(file.tensors.map(\.type) == [.f32, .f16, .q8_0, .q4_K])
+        #expect(file.tensor(named: "f16")?.shape == [2, 2])  // numpy (2, 2) is ggml [ne0 = 2, ne1 = 2]
+        #expect(file.tensor(named: "q4_k")?.shape == [256] && file.tensor(named: "q4_k")?.byteCount == 144)
+        let f32 = try #require(file.tensor(named: "f32"))
+        let values = file.bytes(of: f32).withMemoryRebound(to: Float.self) { Array($0) }
+        #expect(values == (0..<8).map(Float.init))
+    }
+}
+
+@Suite struct MappedFileTests {
+    @Test func refusesDirectoriesAndFIFOsWithoutBlocking() throws {
+        #expect(throws: ModelFileError.cannotOpen(path: "/tmp", reason: "not a regular file")) { try MappedFile(path: "/tmp") }
+        let fifo = FileManager.default.temporaryDirectory.appendingPathComponent("swiftlam-fifo-\(UUID())").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        defer { unlink(fifo) }
+        #expect(throws: ModelFileError.cannotOpen(path: fifo, reason: "not a regular file")) { try MappedFile(path: fifo) }
+    }
+
+    @Test func emptyFileIsTruncatedNotACrash() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("swiftlam-empty-\(UUID()).gguf")
+        try Data().write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        #expect(throws: ModelFileError.truncated(what: "magic", needed: 4, offset: 0, fileSize: 0)) { try GGUFFile(path: url.path) }
+    }
+}

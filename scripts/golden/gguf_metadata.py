@@ -10,7 +10,8 @@ Arrays of up to 64 elements are stored element by element ("values"); longer one
 the SHA-256 of the concatenation of "<utf8 byte length of item>:<item>\\n" over the items, and "head", the
 first 8 items (for people reading the file).
 
-Usage: ~/.cache/swiftlam/venv/bin/python scripts/golden/gguf_metadata.py  (models in $SWIFTLAM_MODELS)
+Usage: ~/.cache/swiftlam/venv/bin/python scripts/golden/gguf_metadata.py  (models in $SWIFTLAM_MODELS; gemma3 is
+optional in scripts/fetch-models, and its golden file is used only with SWIFTLAM_OPTIONAL_MODELS=1)
 """
 import hashlib
 import json
