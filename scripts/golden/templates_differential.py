@@ -4,6 +4,8 @@ in transformers' chat-template environment. Whatever jinja2 does (render or rais
 
 Writes Tests/Golden/templates/differential.json: a list of {template, output | error}; the context is CONTEXT.
 Run: ~/.cache/swiftlam/venv/bin/python scripts/golden/templates_differential.py
+Needs jinja2 3.1.6 and transformers in the venv (scripts/setup-reference-venv --with-torch).
+TEMPLATES_DIFF_COUNT and TEMPLATES_DIFF_SEED make other (e.g. larger) campaigns; commit only the default.
 """
 import copy
 import json
