@@ -11,6 +11,7 @@ struct LAM: AsyncParsableCommand {
             InspectCommand.self,
             TokenizeCommand.self,
             ServeCommand.self,
+            TemplateCommand.self,
         ]
     )
 }
