@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "LAMTokenizer", targets: ["LAMTokenizer"]),
         .library(name: "LAMTemplates", targets: ["LAMTemplates"]),
         .library(name: "LAMToolCalling", targets: ["LAMToolCalling"]),
+        .library(name: "LAMEval", targets: ["LAMEval"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -34,12 +35,14 @@ let package = Package(
         .target(name: "LAMTemplates", dependencies: ["LAMJSON"]),
         // 5. Tool calling: tool schemas, call parsers (incl. streaming), constrained decoding, validation.
         .target(name: "LAMToolCalling", dependencies: ["LAMJSON"]),
+        // 9. Evaluation: BFCL data, prompts, result files, a port of BFCL's AST checker, score reports.
+        .target(name: "LAMEval", dependencies: ["LAMJSON"]),
         // 8. Surfaces: the `lam` command-line tool.
         .executableTarget(
             name: "lam",
             dependencies: [
                 "LAMJSON", "LAMModelFiles", "LAMKernels", "LAMModels", "LAMTokenizer", "LAMTemplates",
-                "LAMToolCalling",
+                "LAMToolCalling", "LAMEval",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -53,5 +56,6 @@ let package = Package(
         .testTarget(name: "LAMTokenizerTests", dependencies: ["LAMTokenizer", "LAMTestSupport"]),
         .testTarget(name: "LAMTemplatesTests", dependencies: ["LAMTemplates", "LAMTestSupport"]),
         .testTarget(name: "LAMToolCallingTests", dependencies: ["LAMToolCalling", "LAMTestSupport"]),
+        .testTarget(name: "LAMEvalTests", dependencies: ["LAMEval", "LAMJSON", "LAMTestSupport"]),
     ]
 )
