@@ -31,31 +31,53 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 # ---- rendering values the way each language's answers are written ----------------------------------
+# With `alt` (a Random), each value takes one of several spellings models produce, some of which BFCL's
+# converters accept and some not, so that the converters' edge cases are exercised.
 
-def java_source(value, ptype, items):
-    if ptype in ("Array",):
+def pick(alt, *forms):
+    return forms[0] if alt is None else alt.choice(forms)
+
+
+def java_source(value, ptype, items, alt=None):
+    if ptype == "Array":
         if not isinstance(value, list):
             return str(value)
-        inner = ", ".join(java_element(v, items, raw_strings=True) for v in value)
-        return f"new {java_array_name(items)}[]{{{inner}}}"
+        parts = [java_element(v, items, True, alt) for v in value]
+        name = java_array_name(items)
+        return pick(alt, f"new {name}[]{{{', '.join(parts)}}}", f"new {name}[] {{ {','.join(parts)} }}",
+                    "{" + ", ".join(parts) + "}", f"new {name}[]{{{', '.join(java_element(v, items, False, alt) for v in value)}}}")
     if ptype == "ArrayList":
         if not isinstance(value, list):
             return str(value)
         if not value:
-            return "new ArrayList<>()"
-        inner = ", ".join(java_element(v, items, raw_strings=False) for v in value)
-        return f"new ArrayList<>(Arrays.asList({inner}))"
+            return pick(alt, "new ArrayList<>()", "new ArrayList<String>()", "[]")
+        parts = [java_element(v, items, False, alt) for v in value]
+        adds = " ".join(f"add({p});" for p in parts)
+        return pick(alt, f"new ArrayList<>(Arrays.asList({', '.join(parts)}))",
+                    f"new ArrayList<String>() {{{{ {adds} }}}}", f"new ArrayList<>() {{{{\n  {adds}\n}}}}",
+                    f"Arrays.asList({', '.join(parts)})", f"new ArrayList<>(Arrays.asList({','.join(parts)}))")
     if ptype == "HashMap":
         if not isinstance(value, dict):
             return str(value)
-        puts = " ".join(f'put("{k}", {java_literal(v)});' for k, v in value.items())
-        return f"new HashMap<String, Object>() {{{{ {puts} }}}}"
+        puts = " ".join(f'put("{k}", {java_literal(v, alt)});' for k, v in value.items())
+        if not value:
+            return pick(alt, "new HashMap<>()", "new HashMap<String, String>() {{}}", "{}")
+        return pick(alt, f"new HashMap<String, Object>() {{{{ {puts} }}}}", f"new HashMap<>() {{ {{ {puts} }} }}",
+                    f"new HashMap<String, String>() {{{{\n{puts}\n}}}}", f"new HashMap<String, Object>() {{{{{puts}}}}}",
+                    "{" + ", ".join(f'"{k}": {java_literal(v, alt)}' for k, v in value.items()) + "}")
     if ptype == "boolean":
-        return "true" if value is True else "false" if value is False else str(value)
+        text = "true" if value is True else "false" if value is False else str(value)
+        return pick(alt, text, text, text.capitalize(), text.upper())
     if ptype == "long":
-        return f"{value}L"
+        return pick(alt, f"{value}L", f"{value}l", f"{value}", f"{value}.0")
     if ptype == "float":
-        return f"{value}f"
+        return pick(alt, f"{value}f", f"{value}F", f"{value}", f"{value}d", f"{float(value) if isinstance(value, (int, float)) else value}f")
+    if ptype == "double":
+        return pick(alt, str(value), f"{value}d", f"{value}e0", f"{value}f")
+    if ptype in ("integer", "short", "byte"):
+        return pick(alt, str(value), f"{value}L", f" {value}", f"{value}.0", f"+{value}")
+    if ptype in ("String", "any", "char") and isinstance(value, str):
+        return pick(alt, value, value, f'"{value}"', f"'{value}'")
     return str(value)
 
 
@@ -63,45 +85,63 @@ def java_array_name(items):
     return {"integer": "int", "String": "String", "char": "char", "long": "long"}.get(items or "", "Object")
 
 
-def java_element(value, items, raw_strings):
+def java_element(value, items, raw_strings, alt=None):
     if items in ("String", "char") and isinstance(value, str):
         return value if raw_strings else f'"{value}"'
-    return java_source(value, items or "any", None)
+    return java_source(value, items or "any", None, alt)
 
 
-def java_literal(value):
+def java_literal(value, alt=None):
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return f'"{value}"'
+        return pick(alt, f'"{value}"', f'"{value}"', value)
+    if isinstance(value, float):
+        return pick(alt, str(value), f"{value}f")
+    if isinstance(value, int):
+        return pick(alt, str(value), f"{value}L")
     return str(value)
 
 
-def js_source(value, ptype, items):
+def js_source(value, ptype, items, alt=None):
     if ptype == "array":
         if not isinstance(value, list):
             return str(value)
-        return "[" + ", ".join(js_literal(v) for v in value) + "]"
+        parts = [js_literal(v, alt) for v in value]
+        return pick(alt, "[" + ", ".join(parts) + "]", "new Array(" + ", ".join(parts) + ")", "[" + ",".join(parts) + "]",
+                    "[" + ", ".join(f'"{v}"' if isinstance(v, str) else js_literal(v, alt) for v in value) + "]",
+                    "[[" + ", ".join(parts) + "], [" + ", ".join(parts) + "]]")
     if ptype == "dict":
         if not isinstance(value, dict):
             return str(value)
-        return "{" + ", ".join(f"{k}: {js_literal(v)}" for k, v in value.items()) + "}"
+        return pick(alt, "{" + ", ".join(f"{k}: {js_literal(v, alt)}" for k, v in value.items()) + "}",
+                    "{" + ", ".join(f"'{k}': {js_literal(v, alt)}" for k, v in value.items()) + "}",
+                    "{" + ", ".join(f'"{k}": {json.dumps(v)}' for k, v in value.items()) + "}",
+                    "{" + ",".join(f"{k}:{js_literal(v, alt)}" for k, v in value.items()) + "}",
+                    "{ " + ", ".join(f"{k}: {js_literal(v, alt)}" for k, v in value.items()) + ", extra: {a: 1} }")
     if ptype == "Boolean":
-        return "true" if value is True else "false" if value is False else str(value)
+        text = "true" if value is True else "false" if value is False else str(value)
+        return pick(alt, text, text.capitalize(), f"'{text}'")
     if ptype == "Bigint":
-        return f"{value}n"
-    if ptype == "String" and isinstance(value, str):
-        return value
+        return pick(alt, f"{value}n", f"{value}", f"{value}N")
+    if ptype == "integer":
+        return pick(alt, str(value), f"{value}.0", f"'{value}'", f"-{value}")
+    if ptype == "float":
+        return pick(alt, str(value), f"{value}0" if "." in str(value) else f"{value}.0", f"{value}e0", f"{int(value) if isinstance(value, (int, float)) else value}")
+    if ptype in ("String", "any") and isinstance(value, str):
+        return pick(alt, value, f"'{value}'", f'"{value}"', f"`{value}`")
     return str(value)
 
 
-def js_literal(value):
+def js_literal(value, alt=None):
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return f"'{value}'"
+        return pick(alt, f"'{value}'", f'"{value}"', value)
     if isinstance(value, list):
-        return "[" + ", ".join(js_literal(v) for v in value) + "]"
+        return "[" + ", ".join(js_literal(v, alt) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {js_literal(v, alt)}" for k, v in value.items()) + "}"
     return str(value)
 
 
@@ -111,7 +151,7 @@ def find_function(functions, name):
     return next((f for f in functions if f["name"] == name), None)
 
 
-def correct_calls(rng, functions, ground_truth, language):
+def correct_calls(rng, functions, ground_truth, language, alt=None):
     calls = []
     for answer in ground_truth:
         name, params = next(iter(answer.items()))
@@ -125,9 +165,9 @@ def correct_calls(rng, functions, ground_truth, language):
             value = copy.deepcopy(rng.choice(options))
             detail = props.get(param, {})
             if language == "java":
-                value = java_source(value, detail.get("type"), detail.get("items", {}).get("type"))
+                value = java_source(value, detail.get("type"), detail.get("items", {}).get("type"), alt)
             elif language == "javascript":
-                value = js_source(value, detail.get("type"), detail.get("items", {}).get("type"))
+                value = js_source(value, detail.get("type"), detail.get("items", {}).get("type"), alt)
             elif isinstance(value, dict) and detail.get("type") == "dict":
                 value = {k: rng.choice([o for o in v if o != ""] or [None]) for k, v in value.items()
                          if [o for o in v if o != ""]}
@@ -276,7 +316,7 @@ AST_KINDS = ["correct", "correct", "wrong_name", "drop_param", "extra_param", "w
              "string_variant", "string_variant", "int_for_float", "list_variant", "reorder", "drop_call",
              "duplicate_call", "empty_args", "not_json", "empty", "single_object", "semicolons",
              "arguments_not_object", "missing_key", "odd_name", "non_ascii"]
-LANGUAGE_KINDS = ["java_js_nonstring", "java_js_nonstring"]
+LANGUAGE_KINDS = ["java_js_nonstring", "source_form", "source_form", "source_form"]
 RELEVANCE_KINDS = ["not_json", "empty", "correct", "single_object", "semicolons", "arguments_not_object",
                    "missing_key", "odd_name", "empty_args", "wrong_type"]
 
@@ -289,7 +329,8 @@ def answers_for(rng, category, entry, truth, count):
         if truth is None:
             calls = [invented_call(rng, entry["function"]) for _ in range(rng.choice([1, 1, 2]))]
         else:
-            calls = correct_calls(rng, entry["function"], truth["ground_truth"], language)
+            alt = rng if kind == "source_form" else None
+            calls = correct_calls(rng, entry["function"], truth["ground_truth"], language, alt)
         calls = mutate(rng, kind, calls, entry["function"])
         out.append((kind, render(rng, kind, calls)))
     return out
@@ -300,19 +341,21 @@ def main():
     group = parser.add_mutually_exclusive_group(required=True)
     group.add_argument("--ci", action="store_true")
     group.add_argument("--full", action="store_true")
+    parser.add_argument("--answers", type=int, default=6, help="answers per entry with --full (default 6)")
+    parser.add_argument("--seed", type=int, default=SEED, help="with --full: another seed gives other mutations")
     options = parser.parse_args()
 
     checker = bfcl_official.OfficialChecker()
     if options.ci:
         out, per_category, answers_per_entry = ROOT / "Tests/Golden/bfcl", 24, 4
     else:
-        out, per_category, answers_per_entry = Path.home() / ".cache/swiftlam/bfcl/agreement", None, 6
+        out, per_category, answers_per_entry = Path.home() / ".cache/swiftlam/bfcl/agreement", None, options.answers
     (out / "possible_answer").mkdir(parents=True, exist_ok=True)
     (out / "results").mkdir(parents=True, exist_ok=True)
 
     summary = {}
     for category in CATEGORIES:
-        rng = random.Random(f"{SEED}-{category}")
+        rng = random.Random(f"{options.seed}-{category}")
         entries = checker.entries(category)
         truths = None if bfcl_official_relevance(checker, category) else checker.answers(category)
         indices = list(range(len(entries)))
@@ -324,7 +367,7 @@ def main():
         lines, data_lines, truth_lines = [], [], []
         for index in indices:
             entry, truth = entries[index], None if truths is None else truths[index]
-            entry_rng = random.Random(f"{SEED}-{entry['id']}")
+            entry_rng = random.Random(f"{options.seed}-{entry['id']}")
             for kind, text in answers_for(entry_rng, category, copy.deepcopy(entry), truth, answers_per_entry):
                 valid, error_type = checker.verdict(category, copy.deepcopy(entry), copy.deepcopy(truth), text)
                 lines.append({"id": entry["id"], "result": text, "variant": kind,
@@ -345,6 +388,32 @@ def main():
     (out / "summary.json").write_text(json.dumps(summary, indent=1) + "\n")
     if options.ci:
         write_lines(out / "prompts.json", official_prompts(checker, out))
+        (out / "aggregation.json").write_text(json.dumps(official_aggregation(out), indent=1) + "\n")
+
+
+def official_aggregation(out):
+    """BFCL's leaderboard summaries (eval_runner_helper's own functions) over a run made of the first
+    answer of each CI entry."""
+    from bfcl_eval.eval_checker import eval_runner_helper as helper
+    scores = {}
+    for category in CATEGORIES:
+        first = {}
+        for line in open(out / "results" / f"BFCL_v4_{category}_result.json"):
+            row = json.loads(line)
+            first.setdefault(row["id"], row["official"]["valid"])
+        accuracy = sum(first.values()) / len(first)
+        scores[category] = {"accuracy": accuracy, "total_count": len(first), "display_accuracy": accuracy}
+    simple = helper.calculate_unweighted_accuracy([scores[c] for c in ("simple_python", "simple_java", "simple_javascript")])
+    summary = {
+        "non-live simple": simple,
+        "non-live overall": helper.calculate_unweighted_accuracy(
+            [simple, scores["multiple"], scores["parallel"], scores["parallel_multiple"]]),
+        "live overall": helper.calculate_weighted_accuracy(
+            [scores[c] for c in ("live_simple", "live_multiple", "live_parallel", "live_parallel_multiple")]),
+        "irrelevance (non-live + live)": helper.calculate_unweighted_accuracy([scores["irrelevance"], scores["live_irrelevance"]]),
+        "relevance (live)": scores["live_relevance"],
+    }
+    return {"categories": scores, "summary": {k: {"accuracy": v["accuracy"], "total": v["total_count"]} for k, v in summary.items()}}
 
 
 def official_prompts(checker, out):
