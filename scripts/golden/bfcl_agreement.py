@@ -256,12 +256,14 @@ def mutate(rng, kind, calls, functions):
             key = rng.choice(strings)
             args[key] = string_variant(rng, args[key])
     elif kind == "int_for_float":
-        floats = [k for k in keys if isinstance(args[k], float)]
+        # An int where the schema says float (Python accepts it), else a float where it says integer.
+        props = (find_function(functions, target["name"]) or {}).get("parameters", {}).get("properties", {}) if target else {}
+        floats = [k for k in keys if props.get(k, {}).get("type") == "float" and isinstance(args[k], (int, float))]
+        ints = [k for k in keys if props.get(k, {}).get("type") == "integer" and isinstance(args[k], int)]
         if floats:
             key = rng.choice(floats)
-            args[key] = int(args[key]) if args[key] == int(args[key]) else round(args[key])
-        ints = [k for k in keys if isinstance(args[k], int) and not isinstance(args[k], bool)]
-        if not floats and ints:
+            args[key] = int(round(args[key]))
+        elif ints:
             key = rng.choice(ints)
             args[key] = float(args[key])
     elif kind == "list_variant":
@@ -360,7 +362,11 @@ def main():
         truths = None if bfcl_official_relevance(checker, category) else checker.answers(category)
         indices = list(range(len(entries)))
         if per_category is not None:
-            indices = sorted(rng.sample(indices, min(per_category, len(indices))))
+            # A third of the CI entries, where there are enough, take a float parameter (int-for-float rule).
+            with_float = [i for i in indices if '"type": "float"' in json.dumps(entries[i]["function"])]
+            chosen = rng.sample(with_float, min(per_category // 3, len(with_float)))
+            rest = [i for i in indices if i not in chosen]
+            indices = sorted(chosen + rng.sample(rest, min(per_category - len(chosen), len(rest))))
         raw_entries = [json.loads(line) for line in open(bfcl_official.WHEEL / "bfcl_eval/data" / f"BFCL_v4_{category}.json")]
         raw_truths = None if truths is None else [json.loads(line) for line in
                       open(bfcl_official.WHEEL / "bfcl_eval/data/possible_answer" / f"BFCL_v4_{category}.json")]
@@ -388,7 +394,9 @@ def main():
     (out / "summary.json").write_text(json.dumps(summary, indent=1) + "\n")
     if options.ci:
         write_lines(out / "prompts.json", official_prompts(checker, out))
-        (out / "aggregation.json").write_text(json.dumps(official_aggregation(out), indent=1) + "\n")
+    else:
+        write_lines(out / "prompts.json", official_prompts(checker))
+    (out / "aggregation.json").write_text(json.dumps(official_aggregation(out), indent=1) + "\n")
 
 
 def official_aggregation(out):
@@ -416,13 +424,19 @@ def official_aggregation(out):
     return {"categories": scores, "summary": {k: {"accuracy": v["accuracy"], "total": v["total_count"]} for k, v in summary.items()}}
 
 
-def official_prompts(checker, out):
-    """The Salesforce handler's raw prompt for the first two CI entries of each category."""
+def official_prompts(checker, out=None):
+    """The Salesforce handler's raw prompt: with `out` (CI), for the first two entries of each category plus
+    up to two with a system message or non-ASCII text; without, for every entry."""
     rows = []
     for category in CATEGORIES:
-        wanted = [json.loads(line)["id"] for line in open(out / f"BFCL_v4_{category}.json")][:2]
+        wanted = None
+        if out is not None:
+            entries = [json.loads(line) for line in open(out / f"BFCL_v4_{category}.json")]
+            special = [e["id"] for e in entries[2:]
+                       if any(m["role"] == "system" for m in e["question"][0]) or not json.dumps(e).isascii()]
+            wanted = [e["id"] for e in entries[:2]] + special[:2]
         for entry in checker.prompt_entries(category):
-            if entry["id"] in wanted:
+            if wanted is None or entry["id"] in wanted:
                 data = checker.handler._pre_query_processing_prompting(copy.deepcopy(entry))
                 data = checker.handler.add_first_turn_message_prompting(data, entry["question"][0])
                 rows.append({"id": entry["id"], "prompt": checker.handler._format_prompt(data["message"], data["function"])})
