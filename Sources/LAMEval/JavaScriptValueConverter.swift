@@ -41,7 +41,7 @@ enum JavaScriptValueConverter {
     }
 
     private static func isQuoted(_ text: String) -> Bool {
-        (text.hasPrefix("\"") && text.hasSuffix("\"")) || (text.hasPrefix("'") && text.hasSuffix("'"))
+        text.isWrapped(in: "\"") || text.isWrapped(in: "'")
     }
 
     private static func int(_ text: String) -> JSONValue {
@@ -53,7 +53,7 @@ enum JavaScriptValueConverter {
             var rows: [JSONValue] = []
             for (index, inner) in bracketed.findAll(whole).enumerated() {
                 var body = (inner[1] ?? "").trimmingPythonWhitespace()
-                if index == 0 && body.hasPrefix("[") { body = String(body.unicodeScalars.dropFirst()) }
+                if index == 0 && body.startsWithScalar("[") { body = String(body.unicodeScalars.dropFirst()) }
                 rows.append(.array(body.pythonSplit(",").map { untypedValue($0.trimmingPythonWhitespace()) }))
             }
             return .array(rows)
@@ -78,9 +78,9 @@ enum JavaScriptValueConverter {
         for found in pair.findAll(groups[1] ?? "") {
             let key = (found[1] ?? "").trimmingPythonWhitespace().trimmingPython(quotes)
             let value = (found[2] ?? "").trimmingPythonWhitespace()
-            if value.hasPrefix("[") && value.hasSuffix("]") {
+            if value.startsWithScalar("[") && value.endsWithScalar("]") {
                 members[key] = array(value, nested: nil)
-            } else if value.hasPrefix("{") && value.hasSuffix("}") {
+            } else if value.startsWithScalar("{") && value.endsWithScalar("}") {
                 members[key] = dictionary(value)
             } else {
                 members[key] = untypedValue(value.trimmingPython(quotes))

@@ -115,7 +115,7 @@ enum JavaValueConverter {
     static func untypedValue(_ text: String) -> JSONValue {
         if text == "true" { return .bool(true) }
         if text == "false" { return .bool(false) }
-        if text.hasPrefix("\"") && text.hasSuffix("\"") { return .string(text.droppingFirstAndLastScalar) }
+        if text.isWrapped(in: "\"") { return .string(text.droppingFirstAndLastScalar) }
         if longLiteral.matches(text) { return int(String(text.trimmingPythonWhitespace().dropLast())) }
         if floatLiteral.matches(text) { return float(String(text.trimmingPythonWhitespace().dropLast())) }
         if let number = Python.int(text) { return .integer(number) }

@@ -142,8 +142,17 @@ extension String {
         return String(view)
     }
 
-    /// Python's `s.split(",")`: empty pieces kept.
-    func pythonSplit(_ separator: Character) -> [String] {
-        split(separator: separator, omittingEmptySubsequences: false).map(String.init)
+    /// Python's `s.split(",")`: empty pieces kept; by code point, as Python does (not by grapheme).
+    func pythonSplit(_ separator: Unicode.Scalar) -> [String] {
+        unicodeScalars.split(separator: separator, omittingEmptySubsequences: false).map { String(String.UnicodeScalarView($0)) }
     }
+
+    /// Python's `s.startswith(c) and s.endswith(c)` for a one-code-point `c`.
+    func isWrapped(in scalar: Unicode.Scalar) -> Bool {
+        unicodeScalars.first == scalar && unicodeScalars.last == scalar
+    }
+
+    /// Python's `s.startswith(c)` / `s.endswith(c)` for one code point.
+    func startsWithScalar(_ scalar: Unicode.Scalar) -> Bool { unicodeScalars.first == scalar }
+    func endsWithScalar(_ scalar: Unicode.Scalar) -> Bool { unicodeScalars.last == scalar }
 }

@@ -61,6 +61,7 @@ struct BFCLCommand: AsyncParsableCommand {
     func validate() throws {
         if let limit, limit <= 0 { throw ValidationError("--limit must be positive") }
         if results == nil && model == nil { throw ValidationError("give -m MODEL (with --endpoint URL for a served model), or --results DIR") }
+        if endpoint != nil && model == nil { throw ValidationError("--endpoint needs --model NAME, the served model's name") }
         if BFCLPromptStyle(rawValue: promptStyle) == nil {
             throw ValidationError("--prompt-style must be one of \(BFCLPromptStyle.allCases.map(\.rawValue).joined(separator: ", "))")
         }
