@@ -15,7 +15,8 @@ public struct BFCLGenerationRequest: Sendable {
     public var prompt: Prompt
     /// The functions offered, OpenAI-style, also with `.raw` prompts: constrained decoding needs them.
     public var tools: [JSONValue]
-    /// BFCL asks for at most 4096 new tokens (less when the context is nearly full).
+    /// BFCL asks for at most 4096 new tokens; the backend lowers it to `context - promptTokens - 2` when the
+    /// context is smaller, as BFCL's handler does.
     public var maxNewTokens: Int
     /// BFCL runs local models at temperature 0: greedy decoding.
     public var temperature: Double
@@ -57,7 +58,8 @@ public struct BFCLGeneration: Sendable {
 public protocol BFCLBackend: Sendable {
     /// The name result folders are filed under (BFCL uses the model id with `/` replaced by `_`).
     var modelName: String { get }
-    /// Whether the model wants BFCL's xLAM prompt (`.raw`) or its own chat template (`.chat`).
+    /// Whether the model wants BFCL's xLAM prompt (`.raw`) or its own chat template (`.chat`), unless
+    /// `--prompt-style` says otherwise (e.g. `.xlam` when the model's chat template is xLAM-2's).
     var promptStyle: BFCLPromptStyle { get }
     func generate(_ request: BFCLGenerationRequest) async throws -> BFCLGeneration
 }

@@ -21,14 +21,20 @@ public struct BFCLRunner: Sendable {
     public var limit: Int?
     public var layout: BFCLOutputLayout
     public var constrained: Bool
+    /// How prompts are built; nil: as the backend prefers.
+    public var promptStyle: BFCLPromptStyle?
 
-    public init(backend: any BFCLBackend, dataset: BFCLDataset, categories: [BFCLCategory], limit: Int?, output: URL, constrained: Bool = false) {
+    public init(
+        backend: any BFCLBackend, dataset: BFCLDataset, categories: [BFCLCategory], limit: Int?, output: URL,
+        constrained: Bool = false, promptStyle: BFCLPromptStyle? = nil
+    ) {
         self.backend = backend
         self.dataset = dataset
         self.categories = categories
         self.limit = limit
         self.layout = BFCLOutputLayout(root: output, modelName: backend.modelName)
         self.constrained = constrained
+        self.promptStyle = promptStyle
     }
 
     public func run(progress: @Sendable (BFCLProgress) -> Void = { _ in }) async throws -> BFCLReport {
@@ -50,7 +56,7 @@ public struct BFCLRunner: Sendable {
 
             var lines: [BFCLResultLine] = []
             for (index, entry) in entries.enumerated() {
-                let request = BFCLGenerationRequest.forEntry(entry, style: backend.promptStyle, constrained: constrained)
+                let request = BFCLGenerationRequest.forEntry(entry, style: promptStyle ?? backend.promptStyle, constrained: constrained)
                 let generation = try await backend.generate(request)
                 let line = BFCLResultLine(
                     id: entry.id, result: generation.text, inputTokenCount: generation.inputTokens,

@@ -43,8 +43,8 @@ struct BFCLCommand: AsyncParsableCommand {
     @Option(help: "Output folder.")
     var out: String = "bfcl-results"
 
-    @Option(help: "Prompt style: xlam (BFCL's Salesforce handler) or chat-template (the model's own template with tools).")
-    var promptStyle: String = "xlam"
+    @Option(help: "Prompt style: xlam (BFCL's Salesforce handler) or chat-template (the model's own template with tools); default: xlam for xLAM-2 models, else chat-template.")
+    var promptStyle: String?
 
     @Flag(help: "Constrain decoding to a JSON list of calls to the offered tools.")
     var constrained = false
@@ -62,7 +62,7 @@ struct BFCLCommand: AsyncParsableCommand {
         if let limit, limit <= 0 { throw ValidationError("--limit must be positive") }
         if results == nil && model == nil { throw ValidationError("give -m MODEL (with --endpoint URL for a served model), or --results DIR") }
         if endpoint != nil && model == nil { throw ValidationError("--endpoint needs --model NAME, the served model's name") }
-        if BFCLPromptStyle(rawValue: promptStyle) == nil {
+        if let promptStyle, BFCLPromptStyle(rawValue: promptStyle) == nil {
             throw ValidationError("--prompt-style must be one of \(BFCLPromptStyle.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         _ = try BFCLCategory.parseList(categories)
@@ -77,7 +77,8 @@ struct BFCLCommand: AsyncParsableCommand {
         } else {
             let backend = try makeBackend()
             let runner = BFCLRunner(backend: backend, dataset: dataset, categories: chosen, limit: limit,
-                                    output: URL(fileURLWithPath: out), constrained: constrained)
+                                    output: URL(fileURLWithPath: out), constrained: constrained,
+                                    promptStyle: promptStyle.flatMap(BFCLPromptStyle.init(rawValue:)))
             let bar = ProgressBar()
             report = try await runner.run { bar.show($0) }
             bar.finish()

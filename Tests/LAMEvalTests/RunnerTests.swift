@@ -63,6 +63,31 @@ private struct ReplayBackend: BFCLBackend {
         #expect(try String(contentsOf: runner.layout.reportText, encoding: .utf8).contains("simple_java"))
     }
 
+    /// The chat-template style hands the conversation and OpenAI-style tools to the backend: BFCL's type names
+    /// become JSON Schema's, and the language hints are in the descriptions.
+    @Test func chatStyleRequestsCarryOpenAITools() throws {
+        let dataset = BFCLDataset(directory: Golden.url("bfcl"))
+        let schemaTypes: Set<String> = ["string", "integer", "number", "boolean", "array", "object"]
+        for category in [BFCLCategory.simplePython, .liveMultiple, .simpleJavaScript] {
+            for entry in try dataset.entries(category) {
+                let request = BFCLGenerationRequest.forEntry(entry, style: .chatTemplate)
+                guard case .chat(let messages, let tools) = request.prompt else {
+                    Issue.record("expected a chat request")
+                    continue
+                }
+                #expect(messages == entry.messages)
+                #expect(tools == request.tools && tools.count == entry.functions.count)
+                for tool in tools {
+                    #expect(tool["type"] == "function")
+                    #expect(tool["function"]?["description"]?.stringValue?.hasSuffix("syntax.") == true)
+                    for (_, property) in tool["function"]?["parameters"]?["properties"]?.objectValue ?? [:] {
+                        #expect(schemaTypes.contains(property["type"]?.stringValue ?? ""), "\(entry.id)")
+                    }
+                }
+            }
+        }
+    }
+
     @Test func categoryGroupsParse() throws {
         #expect(try BFCLCategory.parseList(["all"]).count == 13)
         #expect(try BFCLCategory.parseList(["live"]).allSatisfy(\.isLive))
