@@ -31,7 +31,7 @@ let package = Package(
         // 3. Models: Qwen2 and Llama, KV cache, sampling.
         .target(name: "LAMModels", dependencies: ["LAMModelFiles", "LAMKernels"]),
         // 4. Text: tokenizer and chat templates.
-        .target(name: "LAMTokenizer", dependencies: ["LAMModelFiles"]),
+        .target(name: "LAMTokenizer", dependencies: ["LAMModelFiles", "LAMJSON"]),
         .target(name: "LAMTemplates", dependencies: ["LAMJSON"]),
         // 5. Tool calling: tool schemas, call parsers (incl. streaming), constrained decoding, validation.
         .target(name: "LAMToolCalling", dependencies: ["LAMJSON"]),
@@ -53,7 +53,7 @@ let package = Package(
         .testTarget(name: "LAMModelFilesTests", dependencies: ["LAMModelFiles", "LAMKernels", "LAMTestSupport"]),
         .testTarget(name: "LAMKernelsTests", dependencies: ["LAMKernels", "LAMTestSupport"]),
         .testTarget(name: "LAMModelsTests", dependencies: ["LAMModels", "LAMTestSupport"]),
-        .testTarget(name: "LAMTokenizerTests", dependencies: ["LAMTokenizer", "LAMTestSupport"]),
+        .testTarget(name: "LAMTokenizerTests", dependencies: ["LAMTokenizer", "LAMJSON", "LAMTestSupport"]),
         .testTarget(name: "LAMTemplatesTests", dependencies: ["LAMTemplates", "LAMTestSupport"]),
         .testTarget(name: "LAMToolCallingTests", dependencies: ["LAMToolCalling", "LAMTestSupport"]),
         .testTarget(name: "LAMEvalTests", dependencies: ["LAMEval", "LAMJSON", "LAMTestSupport"]),

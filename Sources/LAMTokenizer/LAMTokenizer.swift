@@ -1,1 +1,0 @@
-// LAMTokenizer: see README, Layers.
