@@ -45,16 +45,6 @@ enum Python {
         list.contains { equal($0, value) }
     }
 
-    /// `len(x)` for the containers and strings the checker measures.
-    static func length(_ value: JSONValue) -> Int? {
-        switch value {
-        case .string(let s): s.unicodeScalars.count
-        case .array(let a): a.count
-        case .object(let o): o.count
-        default: nil
-        }
-    }
-
     /// Iterating `x[i]` over `range(len(x))`: a list gives its items, a string its characters.
     static func items(_ value: JSONValue) -> [JSONValue]? {
         switch value {
