@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "LAMToolCalling", targets: ["LAMToolCalling"]),
         .library(name: "LAMOpenAIAPI", targets: ["LAMOpenAIAPI"]),
         .library(name: "LAMServer", targets: ["LAMServer"]),
+        .library(name: "LAMEval", targets: ["LAMEval"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -52,12 +53,14 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        // 9. Evaluation: BFCL data, prompts, result files, a port of BFCL's AST checker, score reports.
+        .target(name: "LAMEval", dependencies: ["LAMJSON"]),
         // 8. Surfaces: the `lam` command-line tool.
         .executableTarget(
             name: "lam",
             dependencies: [
                 "LAMJSON", "LAMModelFiles", "LAMKernels", "LAMModels", "LAMTokenizer", "LAMTemplates",
-                "LAMToolCalling", "LAMOpenAIAPI", "LAMServer",
+                "LAMToolCalling", "LAMOpenAIAPI", "LAMServer", "LAMEval",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -91,5 +94,6 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
+        .testTarget(name: "LAMEvalTests", dependencies: ["LAMEval", "LAMJSON", "LAMTestSupport"]),
     ]
 )

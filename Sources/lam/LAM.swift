@@ -12,6 +12,7 @@ struct LAM: AsyncParsableCommand {
             TokenizeCommand.self,
             ServeCommand.self,
             TemplateCommand.self,
+            EvalCommand.self,
         ]
     )
 }
