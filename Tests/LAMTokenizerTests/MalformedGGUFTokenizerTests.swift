@@ -1,5 +1,6 @@
 import Foundation
 import LAMModelFiles
+import LAMTestSupport
 import LAMTokenizer
 import Testing
 
