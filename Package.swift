@@ -66,7 +66,7 @@ let package = Package(
         ),
 
         // Tests. Golden files live in Tests/Golden and are produced by scripts/golden/*.
-        .target(name: "LAMTestSupport", path: "Tests/LAMTestSupport"),
+        .target(name: "LAMTestSupport", dependencies: ["LAMModelFiles"], path: "Tests/LAMTestSupport"),
         .testTarget(name: "LAMJSONTests", dependencies: ["LAMJSON", "LAMTestSupport"]),
         .testTarget(name: "LAMModelFilesTests", dependencies: ["LAMModelFiles", "LAMKernels", "LAMTestSupport"]),
         .testTarget(name: "LAMKernelsTests", dependencies: ["LAMKernels", "LAMTestSupport"]),

@@ -54,13 +54,9 @@ public struct ChatCompletionRequest: Sendable, Hashable {
         responseFormat = try reader.nested("response_format", ResponseFormat.init(json:at:))
         sampling = try SamplingParameters(reading: &reader)
         maxCompletionTokens = try reader.integer("max_completion_tokens", in: 1...Int.max)
-        stream = try reader.bool("stream") ?? false
-        if let options = reader.value("stream_options") {
-            guard stream else { throw reader.error("stream_options", "is only allowed when stream is true") }
-            var optionsReader = try FieldReader(options, at: "stream_options")
-            includeUsage = try optionsReader.bool("include_usage")
-            try optionsReader.rejectUnknownKeys()
-        }
+        let streamOptions = try StreamOptions(reading: &reader)
+        stream = streamOptions.stream
+        includeUsage = streamOptions.includeUsage
         if let n = try reader.integer("n"), n != 1 {
             throw reader.error("n", "only n=1 is supported, got \(n)")
         }
@@ -113,8 +109,7 @@ public struct ChatCompletionRequest: Sendable, Hashable {
         builder.set("response_format", responseFormat?.json)
         sampling.write(to: &builder)
         builder.set("max_completion_tokens", maxCompletionTokens)
-        if stream { builder.set("stream", true) }
-        if let includeUsage { builder.set("stream_options", ["include_usage": .bool(includeUsage)]) }
+        StreamOptions(stream: stream, includeUsage: includeUsage).write(to: &builder)
         return builder.json
     }
 }

@@ -108,23 +108,14 @@ public struct ChatCompletionResponse: Sendable, Hashable {
     }
 
     public init(json: JSONValue) throws(FieldError) {
-        var reader = try FieldReader(json, at: "")
-        id = try reader.requiredString("id")
-        created = try reader.integer("created") ?? 0
-        model = try reader.requiredString("model")
-        choices = try reader.elements("choices", Choice.init(json:at:)) ?? []
-        usage = try reader.nested("usage", Usage.init(json:at:))
+        let envelope = try CompletionEnvelope(json: json, choice: Choice.init(json:at:))
+        self.init(id: envelope.id, created: envelope.created, model: envelope.model, choices: envelope.choices,
+                  usage: envelope.usage)
     }
 
     public var json: JSONValue {
-        var builder = ObjectBuilder()
-        builder.set("id", id)
-        builder.set("object", "chat.completion")
-        builder.set("created", created)
-        builder.set("model", model)
-        builder.set("choices", .array(choices.map(\.json)))
-        builder.set("usage", usage?.json)
-        return builder.json
+        CompletionEnvelope<Choice>.json(object: "chat.completion", id: id, created: created, model: model,
+                                        choices: choices.map(\.json), usage: usage?.json)
     }
 }
 
@@ -205,24 +196,17 @@ public struct ChatCompletionChunk: Sendable, Hashable {
     }
 
     public init(json: JSONValue) throws(FieldError) {
-        var reader = try FieldReader(json, at: "")
-        id = try reader.requiredString("id")
-        created = try reader.integer("created") ?? 0
-        model = try reader.requiredString("model")
-        choices = try reader.elements("choices", Choice.init(json:at:)) ?? []
-        writesUsage = reader.object["usage"] != nil
-        usage = try reader.nested("usage", Usage.init(json:at:))
+        let envelope = try CompletionEnvelope(json: json, choice: Choice.init(json:at:))
+        self.init(id: envelope.id, created: envelope.created, model: envelope.model, choices: envelope.choices,
+                  usage: envelope.usage, writesUsage: envelope.hasUsageMember)
     }
 
     public var json: JSONValue {
-        var builder = ObjectBuilder()
-        builder.set("id", id)
-        builder.set("object", "chat.completion.chunk")
-        builder.set("created", created)
-        builder.set("model", model)
-        builder.set("choices", .array(choices.map(\.json)))
-        if writesUsage { builder.set("usage", usage?.json ?? .null) }
-        return builder.json
+        // Not a ternary: its `nil` branch would turn into `JSONValue.null`, which is a literal nil too.
+        var usageMember: JSONValue?
+        if writesUsage { usageMember = usage?.json ?? .null }
+        return CompletionEnvelope<Choice>.json(object: "chat.completion.chunk", id: id, created: created, model: model,
+                                               choices: choices.map(\.json), usage: usageMember)
     }
 }
 

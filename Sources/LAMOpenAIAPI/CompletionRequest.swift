@@ -38,13 +38,9 @@ public struct CompletionRequest: Sendable, Hashable {
             throw reader.error("prompt", "expected a string, got \(other.kindName)")
         }
         sampling = try SamplingParameters(reading: &reader)
-        stream = try reader.bool("stream") ?? false
-        if let options = reader.value("stream_options") {
-            guard stream else { throw reader.error("stream_options", "is only allowed when stream is true") }
-            var optionsReader = try FieldReader(options, at: "stream_options")
-            includeUsage = try optionsReader.bool("include_usage")
-            try optionsReader.rejectUnknownKeys()
-        }
+        let streamOptions = try StreamOptions(reading: &reader)
+        stream = streamOptions.stream
+        includeUsage = streamOptions.includeUsage
         if let n = try reader.integer("n"), n != 1 { throw reader.error("n", "only n=1 is supported, got \(n)") }
         if let bestOf = try reader.integer("best_of"), bestOf != 1 {
             throw reader.error("best_of", "only best_of=1 is supported, got \(bestOf)")
@@ -61,8 +57,7 @@ public struct CompletionRequest: Sendable, Hashable {
         builder.set("model", model)
         builder.set("prompt", prompt)
         sampling.write(to: &builder)
-        if stream { builder.set("stream", true) }
-        if let includeUsage { builder.set("stream_options", ["include_usage": .bool(includeUsage)]) }
+        StreamOptions(stream: stream, includeUsage: includeUsage).write(to: &builder)
         return builder.json
     }
 }

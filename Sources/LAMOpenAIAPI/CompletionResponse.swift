@@ -42,22 +42,13 @@ public struct CompletionResponse: Sendable, Hashable {
     }
 
     public init(json: JSONValue) throws(FieldError) {
-        var reader = try FieldReader(json, at: "")
-        id = try reader.requiredString("id")
-        created = try reader.integer("created") ?? 0
-        model = try reader.requiredString("model")
-        choices = try reader.elements("choices", Choice.init(json:at:)) ?? []
-        usage = try reader.nested("usage", Usage.init(json:at:))
+        let envelope = try CompletionEnvelope(json: json, choice: Choice.init(json:at:))
+        self.init(id: envelope.id, created: envelope.created, model: envelope.model, choices: envelope.choices,
+                  usage: envelope.usage)
     }
 
     public var json: JSONValue {
-        var builder = ObjectBuilder()
-        builder.set("id", id)
-        builder.set("object", "text_completion")
-        builder.set("created", created)
-        builder.set("model", model)
-        builder.set("choices", .array(choices.map(\.json)))
-        builder.set("usage", usage?.json)
-        return builder.json
+        CompletionEnvelope<Choice>.json(object: "text_completion", id: id, created: created, model: model,
+                                        choices: choices.map(\.json), usage: usage?.json)
     }
 }

@@ -1,18 +1,7 @@
 import LAMJSON
 import LAMOpenAIAPI
+import LAMTestSupport
 import Testing
-
-/// Deterministic pseudo-random numbers (SplitMix64), so that a failing mutation can be replayed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Every path to a value inside a document, as key/index steps.
 private enum Step: Hashable { case key(String), index(Int) }
@@ -55,7 +44,7 @@ private let oddValues: [JSONValue?] = [nil, .null, true, 0, -1, 1e300, "", "x", 
 /// rejected with a `FieldError` naming a real place in the document — never crash.
 @Test(arguments: try CapturedRequest.all())
 func mutatedRequestsAreRejectedCleanly(_ request: CapturedRequest) throws {
-    var random = SplitMix64(state: request.name.utf8.reduce(20_261_127) { $0 &* 31 &+ UInt64($1) })
+    var random = SeededRandom(seed: request.name.utf8.reduce(20_261_127) { $0 &* 31 &+ UInt64($1) })
     let allPaths = paths(in: request.body).filter { !$0.isEmpty }
     for _ in 0..<300 {
         let path = allPaths.randomElement(using: &random)!

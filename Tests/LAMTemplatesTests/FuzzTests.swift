@@ -7,19 +7,6 @@ import Testing
 /// Hostile and broken templates: random and mutated sources must parse-or-fail and render-or-fail with a
 /// TemplateError, never crash or hang. `SWIFTLAM_FUZZ_ITERATIONS=N` runs a longer campaign.
 struct FuzzTests {
-    /// SplitMix64: a small seeded generator, so every run tries the same inputs.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(max(bound, 1))) }
-    }
-
     static let fragments = [
         "{%", "%}", "{{", "}}", "{#", "#}", "-", "+", "(", ")", "[", "]", "{", "}", "'", "\"", "|", ".", ",", ":", "=",
         "~", "*", "**", "/", "//", "%", "\\", "\n", " ", "\t", "if ", "elif ", "else", "endif", "for ", " in ", "endfor",
@@ -46,7 +33,7 @@ struct FuzzTests {
         return sources
     }
 
-    static func mutate(_ source: String, _ random: inout Random) -> String {
+    static func mutate(_ source: String, _ random: inout SeededRandom) -> String {
         var scalars = Array(source.unicodeScalars)
         for _ in 0..<(1 + random.below(4)) {
             let position = random.below(scalars.count + 1)
@@ -69,7 +56,7 @@ struct FuzzTests {
         return String(String.UnicodeScalarView(scalars))
     }
 
-    static func randomTemplate(_ random: inout Random) -> String {
+    static func randomTemplate(_ random: inout SeededRandom) -> String {
         (0..<(1 + random.below(40))).map { _ in fragments[random.below(fragments.count)] }.joined()
     }
 
@@ -99,7 +86,7 @@ struct FuzzTests {
         let iterations = Int(ProcessInfo.processInfo.environment["SWIFTLAM_FUZZ_ITERATIONS"] ?? "") ?? 3000
         let seeds = Self.seeds()
         #expect(seeds.count > 100)
-        var random = Random(state: 20_261_127)
+        var random = SeededRandom(seed: 20_261_127)
         var rendered = 0
         var slowest = 0.0
         for iteration in 0..<iterations {

@@ -3,27 +3,36 @@ import LAMModelFiles
 /// Writes small GGUF files byte by byte, so tests can craft valid files and break them in precise places.
 /// `offsets` records where each named part landed (e.g. "kv.0.type", "tensor.1.dims"), for checking the byte
 /// offsets errors report.
-struct GGUFBuilder {
-    struct Tensor {
-        var name: String
-        var shape: [UInt64]
-        var type: UInt32
-        var offset: UInt64
+public struct GGUFBuilder {
+    public struct Tensor {
+        public var name: String
+        public var shape: [UInt64]
+        public var type: UInt32
+        public var offset: UInt64
+
+        public init(name: String, shape: [UInt64], type: UInt32, offset: UInt64) {
+            self.name = name
+            self.shape = shape
+            self.type = type
+            self.offset = offset
+        }
     }
 
-    var magic: [UInt8] = Array("GGUF".utf8)
-    var version: UInt32 = 3
-    var metadata: [(key: String, value: GGUFValue)] = []
-    var tensors: [Tensor] = []
-    var alignment = 32
+    public var magic: [UInt8] = Array("GGUF".utf8)
+    public var version: UInt32 = 3
+    public var metadata: [(key: String, value: GGUFValue)] = []
+    public var tensors: [Tensor] = []
+    public var alignment = 32
     /// Bytes of tensor data after the padded header.
-    var dataSize = 0
-    var tensorCountOverride: UInt64?
-    var keyValueCountOverride: UInt64?
+    public var dataSize = 0
+    public var tensorCountOverride: UInt64?
+    public var keyValueCountOverride: UInt64?
 
-    private(set) var offsets: [String: Int] = [:]
+    public private(set) var offsets: [String: Int] = [:]
 
-    mutating func build() -> [UInt8] {
+    public init() {}
+
+    public mutating func build() -> [UInt8] {
         var out: [UInt8] = magic
         append(version, to: &out)
         append(tensorCountOverride ?? UInt64(tensors.count), to: &out)
@@ -92,13 +101,13 @@ struct GGUFBuilder {
 
 extension GGUFFile {
     /// Parses bytes held in memory.
-    convenience init(bytes: [UInt8]) throws(ModelFileError) {
+    public convenience init(bytes: [UInt8]) throws(ModelFileError) {
         try self.init(file: MappedFile(copying: bytes, name: "crafted.gguf"))
     }
 }
 
 /// Patches a little-endian integer into `bytes` at `offset`.
-func patch<T: FixedWidthInteger>(_ bytes: inout [UInt8], at offset: Int, _ value: T) {
+public func patch<T: FixedWidthInteger>(_ bytes: inout [UInt8], at offset: Int, _ value: T) {
     withUnsafeBytes(of: value.littleEndian) { raw in
         for (i, b) in raw.enumerated() { bytes[offset + i] = b }
     }
