@@ -8,6 +8,7 @@ struct LAM: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             // Add each subcommand here, one per line, in the order `lam --help` should list them.
+            GenerateCommand.self,
         ]
     )
 }
