@@ -1,0 +1,1 @@
+// LAMModelFiles: see README, Layers.
