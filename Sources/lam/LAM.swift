@@ -9,6 +9,7 @@ struct LAM: AsyncParsableCommand {
         subcommands: [
             // Add each subcommand here, one per line, in the order `lam --help` should list them.
             GenerateCommand.self,
+            BenchCommand.self,
         ]
     )
 }

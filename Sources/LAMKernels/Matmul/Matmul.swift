@@ -18,35 +18,60 @@ public final class MatrixMultiplier: @unchecked Sendable {
 
     public func multiply(_ products: [(WeightMatrix, UnsafeMutablePointer<Float>)], _ x: UnsafePointer<Float>, batch: Int) {
         let rowsPerChunk = batch == 1 ? 16 : 4
-        var quantized: [ActivationFormat: QuantizedActivations] = [:]
         var chunkStarts: [Int] = []  // first chunk index of each product
         var chunks = 0
+        // Per product, the token rows of its quantized input (nil for float weights).
+        var tokenRows: [UnsafeMutablePointer<ActivationRow>?] = []
+        defer { for rows in tokenRows { rows?.deallocate() } }
+        var quantized: [ActivationFormat: UnsafeMutablePointer<ActivationRow>] = [:]
         for (w, _) in products {
             chunkStarts.append(chunks)
             chunks += (w.rows + rowsPerChunk - 1) / rowsPerChunk
-            if let format = w.activationFormat, quantized[format] == nil {
+            guard let format = w.activationFormat else {
+                tokenRows.append(nil)
+                continue
+            }
+            if quantized[format] == nil {
                 let acts = activations[format] ?? QuantizedActivations()
                 activations[format] = acts
                 acts.quantize(x, rows: batch, columns: w.columns, format: format, pool: pool)
-                quantized[format] = acts
+                let rows = UnsafeMutablePointer<ActivationRow>.allocate(capacity: batch)
+                for t in 0..<batch { rows[t] = acts.row(t) }
+                quantized[format] = rows
+                tokenRows.append(rows)
+            } else {
+                tokenRows.append(nil)
             }
         }
-        pool.parallelFor(chunks) { chunk in
-            var p = products.count - 1
-            while chunkStarts[p] > chunk { p -= 1 }
-            let (w, y) = products[p]
-            let first = (chunk - chunkStarts[p]) * rowsPerChunk
-            let rows = first..<min(w.rows, first + rowsPerChunk)
-            if let format = w.activationFormat {
-                let acts = quantized[format]!
-                for t in 0..<batch {
-                    let out = y + t * w.rows
-                    for r in rows { out[r] = w.quantizedDot(row: r, acts, t) }
-                }
-            } else {
-                for t in 0..<batch {
-                    let out = y + t * w.rows
-                    for r in rows { out[r] = w.floatDot(row: r, x + t * w.columns) }
+        let kernels = products.map { ($0.0, $0.1, $0.0.dotKernel, $0.0.activationFormat.flatMap { quantized[$0] }) }
+        kernels.withUnsafeBufferPointer { kernels in
+            chunkStarts.withUnsafeBufferPointer { chunkStarts in
+                pool.parallelFor(chunks) { chunk in
+                    var p = kernels.count - 1
+                    while chunkStarts[p] > chunk { p -= 1 }
+                    let (w, y, kernel, acts) = kernels[p]
+                    let first = (chunk - chunkStarts[p]) * rowsPerChunk
+                    let rows = first..<min(w.rows, first + rowsPerChunk)
+                    if let kernel, let acts {
+                        let blocks = w.columns / w.type.blockElements
+                        withUnsafeTemporaryAllocation(of: Float.self, capacity: DotTile.maxTokens) { results in
+                            let results = results.baseAddress!
+                            var t = 0
+                            while t < batch {
+                                let n = min(DotTile.maxTokens, batch - t)
+                                for r in rows {
+                                    kernel(w.row(r), blocks, acts + t, n, results)
+                                    for i in 0..<n { y[(t + i) * w.rows + r] = results[i] }
+                                }
+                                t += n
+                            }
+                        }
+                    } else {
+                        for t in 0..<batch {
+                            let out = y + t * w.rows
+                            for r in rows { out[r] = w.floatDot(row: r, x + t * w.columns) }
+                        }
+                    }
                 }
             }
         }

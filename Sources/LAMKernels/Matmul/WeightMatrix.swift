@@ -42,17 +42,15 @@ public struct WeightMatrix: @unchecked Sendable {
         }
     }
 
-    /// `row(r) · activations[actRow]` for the quantized types.
-    @inline(__always)
-    func quantizedDot(row r: Int, _ acts: QuantizedActivations, _ actRow: Int) -> Float {
-        let blocks = columns / type.blockElements
+    /// The integer dot-product kernel for the quantized types.
+    var dotKernel: DotKernel? {
         switch type {
-        case .q4_K: return Q4_KDot.dot(row(r), blocks: blocks, acts, actRow)
-        case .q6_K: return Q6_KDot.dot(row(r), blocks: blocks, acts, actRow)
-        case .q5_0: return Q5_0Dot.dot(row(r), blocks: blocks, acts, actRow)
-        case .q8_0: return Q8_0Dot.dot(row(r), blocks: blocks, acts, actRow)
-        case .q4_1: return Q4_1Dot.dot(row(r), blocks: blocks, acts, actRow)
-        default: preconditionFailure("\(type.name) has no integer dot product")
+        case .q4_K: Q4_KDot.kernel
+        case .q6_K: Q6_KDot.kernel
+        case .q5_0: Q5_0Dot.kernel
+        case .q8_0: Q8_0Dot.kernel
+        case .q4_1: Q4_1Dot.kernel
+        default: nil
         }
     }
 

@@ -9,7 +9,7 @@ import _Builtin_intrinsics.intel
 enum Q4_KDot {
     static let blockBytes = 144
 
-    /// Unpacks the 6-bit scales (bytes 0..<8 of the result) and mins (bytes 8..<16).
+    /// Unpacks the 6-bit scales (bytes 0..<8 of the first result) and mins (of the second).
     @inline(__always)
     static func scalesAndMins(_ block: UnsafeRawPointer) -> (UInt64, UInt64) {
         let u0 = block.loadUnaligned(fromByteOffset: 4, as: UInt32.self)
@@ -23,22 +23,21 @@ enum Q4_KDot {
         return (UInt64(scales0) | UInt64(scales1) << 32, UInt64(mins0) | UInt64(mins1) << 32)
     }
 
-    static func dot(_ row: UnsafeRawPointer, blocks: Int, _ acts: QuantizedActivations, _ actRow: Int) -> Float {
+    static let kernel: DotKernel = { row, blocks, acts, count, out in
         #if SWIFTLAM_X86_NATIVE
-        return dotAVX512(row, blocks: blocks, acts, actRow)
+        DotTile.dispatch(count) { n in tileAVX512(n, row, blocks, acts, out) }
         #else
-        return dotPortable(row, blocks: blocks, acts, actRow)
+        for t in 0..<count { out[t] = dotPortable(row, blocks, acts[t]) }
         #endif
     }
 
-    static func dotPortable(_ row: UnsafeRawPointer, blocks: Int, _ acts: QuantizedActivations, _ actRow: Int) -> Float {
-        let aq = acts.rowQuants(actRow), ad = acts.rowScales(actRow), asums = acts.rowSums16(actRow)
+    static func dotPortable(_ row: UnsafeRawPointer, _ blocks: Int, _ act: ActivationRow) -> Float {
         var total: Float = 0
         for b in 0..<blocks {
             let block = row + b * blockBytes
             let (scales, mins) = scalesAndMins(block)
             let qs = (block + 16).assumingMemoryBound(to: UInt8.self)
-            let a = aq + b * 256
+            let a = act.quants + b * 256, sums = act.sums16 + b * 16
             var sumi: Int32 = 0, summ: Int32 = 0
             for sub in 0..<8 {
                 let chunk = qs + (sub / 2) * 32
@@ -46,52 +45,59 @@ enum Q4_KDot {
                 var s: Int32 = 0
                 for l in 0..<32 { s += Int32((chunk[l] >> shift) & 0xF) * Int32(a[sub * 32 + l]) }
                 sumi += s * Int32((scales >> (8 * sub)) & 0xFF)
-                summ += Int32((mins >> (8 * sub)) & 0xFF) * (asums[b * 16 + 2 * sub] + asums[b * 16 + 2 * sub + 1])
+                summ += Int32((mins >> (8 * sub)) & 0xFF) * (sums[2 * sub] + sums[2 * sub + 1])
             }
-            total += ad[b] * (block.loadHalf(at: 0) * Float(sumi) - block.loadHalf(at: 2) * Float(summ))
+            total += act.scales[b] * (block.loadHalf(at: 0) * Float(sumi) - block.loadHalf(at: 2) * Float(summ))
         }
         return total
     }
 
     #if SWIFTLAM_X86_NATIVE
-    static func dotAVX512(_ row: UnsafeRawPointer, blocks: Int, _ acts: QuantizedActivations, _ actRow: Int) -> Float {
-        let aq = UnsafeRawPointer(acts.rowQuants(actRow)), ad = acts.rowScales(actRow)
-        let asums = UnsafeRawPointer(acts.rowSums16(actRow))
+    @inline(__always)
+    static func tileAVX512(_ n: Int, _ row: UnsafeRawPointer, _ blocks: Int, _ acts: UnsafePointer<ActivationRow>,
+                           _ out: UnsafeMutablePointer<Float>) {
         let nibble = _mm512_set1_epi8(0x0F)
-        // Lane → sub-block maps for the dot-product vectors [sb0|sb2], [sb1|sb3], [sb4|sb6], [sb5|sb7], and
-        // for the 16 sums of 16 activations (two per sub-block).
-        let pick02 = _mm512_set_epi32(2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0, 0, 0, 0)
-        let pick13 = _mm512_set_epi32(3, 3, 3, 3, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1)
-        let pick46 = _mm512_set_epi32(6, 6, 6, 6, 6, 6, 6, 6, 4, 4, 4, 4, 4, 4, 4, 4)
-        let pick57 = _mm512_set_epi32(7, 7, 7, 7, 7, 7, 7, 7, 5, 5, 5, 5, 5, 5, 5, 5)
-        let pickPairs = _mm512_set_epi32(15, 15, 14, 14, 13, 13, 12, 12, 11, 11, 10, 10, 9, 9, 8, 8)
-        var acc = _mm512_setzero_ps()
+        // Each unpacked vector holds two sub-blocks in order (2c, 2c+1): lanes 0-7 and 8-15. The 16 sums of
+        // 16 activations pair up the same way with the 8 mins.
+        let pick01 = _mm512_set_epi32(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0)
+        let two = _mm512_set1_epi32(2)
+        let pickMins = _mm512_set_epi32(15, 15, 14, 14, 13, 13, 12, 12, 11, 11, 10, 10, 9, 9, 8, 8)
+        var acc = InlineArray<4, __m512>(repeating: _mm512_setzero_ps())
         for b in 0..<blocks {
             let block = row + b * blockBytes
             let (scales, mins) = scalesAndMins(block)
             let scaleLanes = _mm512_cvtepu8_epi32(_mm_set_epi64x(Int64(bitPattern: mins), Int64(bitPattern: scales)))
-            let a = aq + b * 256
-            let qs = block + 16
-            let q01 = _mm512_loadu_si512(qs), q23 = _mm512_loadu_si512(qs + 64)
-            let a0 = _mm256_loadu_epi8(a), a1 = _mm256_loadu_epi8(a + 32)
-            let a2 = _mm256_loadu_epi8(a + 64), a3 = _mm256_loadu_epi8(a + 96)
-            let a4 = _mm256_loadu_epi8(a + 128), a5 = _mm256_loadu_epi8(a + 160)
-            let a6 = _mm256_loadu_epi8(a + 192), a7 = _mm256_loadu_epi8(a + 224)
-            let zero = _mm512_setzero_si512()
-            let d02 = _mm512_dpbusd_epi32(zero, _mm512_and_si512(q01, nibble), _mm512_mask_broadcast_i64x4(_mm512_castsi256_si512(a0), 0xF0, a2))
-            let d13 = _mm512_dpbusd_epi32(zero, _mm512_and_si512(_mm512_srli_epi16(q01, 4), nibble), _mm512_mask_broadcast_i64x4(_mm512_castsi256_si512(a1), 0xF0, a3))
-            let d46 = _mm512_dpbusd_epi32(zero, _mm512_and_si512(q23, nibble), _mm512_mask_broadcast_i64x4(_mm512_castsi256_si512(a4), 0xF0, a6))
-            let d57 = _mm512_dpbusd_epi32(zero, _mm512_and_si512(_mm512_srli_epi16(q23, 4), nibble), _mm512_mask_broadcast_i64x4(_mm512_castsi256_si512(a5), 0xF0, a7))
-            var sumi = _mm512_mullo_epi32(d02, _mm512_permutexvar_epi32(pick02, scaleLanes))
-            sumi = _mm512_add_epi32(sumi, _mm512_mullo_epi32(d13, _mm512_permutexvar_epi32(pick13, scaleLanes)))
-            sumi = _mm512_add_epi32(sumi, _mm512_mullo_epi32(d46, _mm512_permutexvar_epi32(pick46, scaleLanes)))
-            sumi = _mm512_add_epi32(sumi, _mm512_mullo_epi32(d57, _mm512_permutexvar_epi32(pick57, scaleLanes)))
-            let summ = _mm512_mullo_epi32(_mm512_loadu_si512(asums + b * 64), _mm512_permutexvar_epi32(pickPairs, scaleLanes))
-            let d = ad[b] * block.loadHalf(at: 0), dmin = ad[b] * block.loadHalf(at: 2)
-            acc = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sumi), _mm512_set1_ps(d), acc)
-            acc = _mm512_fnmadd_ps(_mm512_cvtepi32_ps(summ), _mm512_set1_ps(dmin), acc)
+            let s01 = _mm512_permutexvar_epi32(pick01, scaleLanes)
+            let pick23 = _mm512_add_epi32(pick01, two)
+            let s23 = _mm512_permutexvar_epi32(pick23, scaleLanes)
+            let pick45 = _mm512_add_epi32(pick23, two)
+            let s45 = _mm512_permutexvar_epi32(pick45, scaleLanes)
+            let s67 = _mm512_permutexvar_epi32(_mm512_add_epi32(pick45, two), scaleLanes)
+            let minLanes = _mm512_permutexvar_epi32(pickMins, scaleLanes)
+            let w = [unpack(block + 16, nibble), unpack(block + 48, nibble), unpack(block + 80, nibble),
+                     unpack(block + 112, nibble)] as InlineArray<4, __m512i>
+            let d = block.loadHalf(at: 0), dmin = block.loadHalf(at: 2)
+            for t in 0..<n {
+                let a = UnsafeRawPointer(acts[t].quants + b * 256)
+                let zero = _mm512_setzero_si512()
+                var sumi = _mm512_mullo_epi32(_mm512_dpbusd_epi32(zero, w[0], _mm512_loadu_si512(a)), s01)
+                sumi = _mm512_add_epi32(sumi, _mm512_mullo_epi32(_mm512_dpbusd_epi32(zero, w[1], _mm512_loadu_si512(a + 64)), s23))
+                sumi = _mm512_add_epi32(sumi, _mm512_mullo_epi32(_mm512_dpbusd_epi32(zero, w[2], _mm512_loadu_si512(a + 128)), s45))
+                sumi = _mm512_add_epi32(sumi, _mm512_mullo_epi32(_mm512_dpbusd_epi32(zero, w[3], _mm512_loadu_si512(a + 192)), s67))
+                let summ = _mm512_mullo_epi32(_mm512_loadu_si512(UnsafeRawPointer(acts[t].sums16 + b * 16)), minLanes)
+                let scale = acts[t].scales[b]
+                acc[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sumi), _mm512_set1_ps(d * scale), acc[t])
+                acc[t] = _mm512_fnmadd_ps(_mm512_cvtepi32_ps(summ), _mm512_set1_ps(dmin * scale), acc[t])
+            }
         }
-        return _mm512_reduce_add_ps(acc)
+        for t in 0..<n { out[t] = _mm512_reduce_add_ps(acc[t]) }
+    }
+
+    /// 32 bytes of packed quants → 64 weights in order: the low nibbles, then the high nibbles.
+    @inline(__always)
+    private static func unpack(_ p: UnsafeRawPointer, _ nibble: __m512i) -> __m512i {
+        let q = _mm256_loadu_epi8(p)
+        return _mm512_and_si512(_mm512_mask_broadcast_i64x4(_mm512_castsi256_si512(q), 0xF0, _mm256_srli_epi16(q, 4)), nibble)
     }
     #endif
 }

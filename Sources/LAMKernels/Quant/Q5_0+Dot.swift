@@ -7,38 +7,40 @@ import _Builtin_intrinsics.intel
 enum Q5_0Dot {
     static let blockBytes = 22
 
-    static func dot(_ row: UnsafeRawPointer, blocks: Int, _ acts: QuantizedActivations, _ actRow: Int) -> Float {
-        let aq = acts.rowQuants(actRow), ad = acts.rowScales(actRow), asums = acts.rowSums16(actRow)
+    static let kernel: DotKernel = { row, blocks, acts, count, out in
         #if SWIFTLAM_X86_NATIVE
-        var acc = _mm256_setzero_ps()
-        var offset: Float = 0
-        for b in 0..<blocks {
-            let block = row + b * blockBytes
-            let fifthBits = block.loadUnaligned(fromByteOffset: 2, as: UInt32.self)
-            let low4 = unpackNibbles(block + 6)
-            let w = _mm256_mask_blend_epi8(fifthBits, low4, _mm256_or_si256(low4, _mm256_set1_epi8(0x10)))
-            let dot = _mm256_maskz_dpbusd_epi32(0xFF, _mm256_setzero_si256(), w, _mm256_loadu_epi8(aq + b * 32))
-            let d = ad[b] * block.loadHalf(at: 0)
-            acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(dot), _mm256_set1_ps(d), acc)
-            offset += d * Float(16 * (asums[2 * b] + asums[2 * b + 1]))
+        DotTile.dispatch(count) { n in
+            Blocks32.pairTile(n, row, blocks, blockBytes: blockBytes, signed: true, acts, out) { first in
+                let low4 = Blocks32.unpackNibblePair(first + 6, stride: blockBytes)
+                let fifthBits = UInt64(first.loadUnaligned(fromByteOffset: 2, as: UInt32.self))
+                    | UInt64(first.loadUnaligned(fromByteOffset: blockBytes + 2, as: UInt32.self)) << 32
+                let q = _mm512_mask_blend_epi8(fifthBits, low4, _mm512_or_si512(low4, _mm512_set1_epi8(0x10)))
+                return _mm512_sub_epi8(q, _mm512_set1_epi8(16))
+            }
         }
-        return horizontalSum(acc) - offset
+        if blocks % 2 == 1 {
+            for t in 0..<count { out[t] += dotPortable(row, blocks - 1..<blocks, acts[t]) }
+        }
         #else
+        for t in 0..<count { out[t] = dotPortable(row, 0..<blocks, acts[t]) }
+        #endif
+    }
+
+    static func dotPortable(_ row: UnsafeRawPointer, _ blocks: Range<Int>, _ act: ActivationRow) -> Float {
         var total: Float = 0
-        for b in 0..<blocks {
+        for b in blocks {
             let block = row + b * blockBytes
             let fifthBits = block.loadUnaligned(fromByteOffset: 2, as: UInt32.self)
             let qs = (block + 6).assumingMemoryBound(to: UInt8.self)
-            let a = aq + b * 32
+            let a = act.quants + b * 32
             var sumi: Int32 = 0
             for j in 0..<16 {
                 let low = Int32(qs[j] & 0xF) | Int32((fifthBits >> j) & 1) << 4
                 let high = Int32(qs[j] >> 4) | Int32((fifthBits >> (j + 16)) & 1) << 4
                 sumi += (low - 16) * Int32(a[j]) + (high - 16) * Int32(a[j + 16])
             }
-            total += ad[b] * block.loadHalf(at: 0) * Float(sumi)
+            total += act.scales[b] * block.loadHalf(at: 0) * Float(sumi)
         }
         return total
-        #endif
     }
 }

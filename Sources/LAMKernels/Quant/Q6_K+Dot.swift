@@ -9,16 +9,16 @@ import _Builtin_intrinsics.intel
 enum Q6_KDot {
     static let blockBytes = 210
 
-    static func dot(_ row: UnsafeRawPointer, blocks: Int, _ acts: QuantizedActivations, _ actRow: Int) -> Float {
+    static let kernel: DotKernel = { row, blocks, acts, count, out in
         #if SWIFTLAM_X86_NATIVE
-        return dotAVX512(row, blocks: blocks, acts, actRow)
+        DotTile.dispatch(count) { n in tileAVX512(n, row, blocks, acts, out) }
         #else
-        return dotPortable(row, blocks: blocks, acts, actRow)
+        for t in 0..<count { out[t] = dotPortable(row, blocks, acts[t]) }
         #endif
     }
 
-    static func dotPortable(_ row: UnsafeRawPointer, blocks: Int, _ acts: QuantizedActivations, _ actRow: Int) -> Float {
-        let aq = acts.rowQuants(actRow), ad = acts.rowScales(actRow)
+    static func dotPortable(_ row: UnsafeRawPointer, _ blocks: Int, _ act: ActivationRow) -> Float {
+        let aq = act.quants, ad = act.scales
         var total: Float = 0
         for b in 0..<blocks {
             let block = row + b * blockBytes
@@ -47,44 +47,50 @@ enum Q6_KDot {
     }
 
     #if SWIFTLAM_X86_NATIVE
-    static func dotAVX512(_ row: UnsafeRawPointer, blocks: Int, _ acts: QuantizedActivations, _ actRow: Int) -> Float {
-        let aq = UnsafeRawPointer(acts.rowQuants(actRow)), ad = acts.rowScales(actRow)
-        let asums = UnsafeRawPointer(acts.rowSums16(actRow))
+    @inline(__always)
+    static func tileAVX512(_ n: Int, _ row: UnsafeRawPointer, _ blocks: Int, _ acts: UnsafePointer<ActivationRow>,
+                           _ out: UnsafeMutablePointer<Float>) {
         let nibble = _mm512_set1_epi8(0x0F), two = _mm512_set1_epi8(0x03)
-        // Each dot-product vector covers 64 weights = 4 groups of 16; lane i (4 weights) is in group i/4.
+        // Each unpacked vector covers 64 weights = 4 groups of 16; lane i (4 weights) is in group i/4.
         let pick0 = _mm512_set_epi32(3, 3, 3, 3, 2, 2, 2, 2, 1, 1, 1, 1, 0, 0, 0, 0)
         let four = _mm512_set1_epi32(4)
-        var acc = _mm512_setzero_ps()
+        var acc = InlineArray<4, __m512>(repeating: _mm512_setzero_ps())
         for b in 0..<blocks {
             let block = row + b * blockBytes
             let scaleLanes = _mm512_cvtepi8_epi32(_mm_loadu_epi8(block + 192))
-            let a = aq + b * 256
-            var sumi = _mm512_setzero_si512()
+            var w = InlineArray<4, __m512i>(repeating: _mm512_setzero_si512())
+            var s = InlineArray<4, __m512i>(repeating: _mm512_setzero_si512())
             var pick = pick0
             for half in 0..<2 {
                 let ql = _mm512_loadu_si512(block + 64 * half)
                 let qh = _mm256_loadu_epi8(block + 128 + 32 * half)
                 let qhWide = _mm512_mask_broadcast_i64x4(_mm512_castsi256_si512(qh), 0xF0, _mm256_srli_epi16(qh, 2))
                 // Weights 0..<64 of this half: low nibbles and qh bits 0-1 (first 32) / 2-3 (next 32).
-                let w0 = _mm512_or_si512(_mm512_and_si512(ql, nibble),
-                                         _mm512_slli_epi16(_mm512_and_si512(qhWide, two), 4))
+                w[2 * half] = _mm512_or_si512(_mm512_and_si512(ql, nibble),
+                                              _mm512_slli_epi16(_mm512_and_si512(qhWide, two), 4))
                 // Weights 64..<128: high nibbles and qh bits 4-5 / 6-7.
-                let w1 = _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi16(ql, 4), nibble),
-                                         _mm512_slli_epi16(_mm512_and_si512(_mm512_srli_epi16(qhWide, 4), two), 4))
-                let zero = _mm512_setzero_si512()
-                let d0 = _mm512_dpbusd_epi32(zero, w0, _mm512_loadu_si512(a + 128 * half))
-                sumi = _mm512_add_epi32(sumi, _mm512_mullo_epi32(d0, _mm512_permutexvar_epi32(pick, scaleLanes)))
+                w[2 * half + 1] = _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi16(ql, 4), nibble),
+                                                  _mm512_slli_epi16(_mm512_and_si512(_mm512_srli_epi16(qhWide, 4), two), 4))
+                s[2 * half] = _mm512_permutexvar_epi32(pick, scaleLanes)
                 pick = _mm512_add_epi32(pick, four)
-                let d1 = _mm512_dpbusd_epi32(zero, w1, _mm512_loadu_si512(a + 128 * half + 64))
-                sumi = _mm512_add_epi32(sumi, _mm512_mullo_epi32(d1, _mm512_permutexvar_epi32(pick, scaleLanes)))
+                s[2 * half + 1] = _mm512_permutexvar_epi32(pick, scaleLanes)
                 pick = _mm512_add_epi32(pick, four)
             }
-            // The quants were used unsigned (q, not q − 32): take 32·scale·Σa off per group of 16.
-            let offset = _mm512_slli_epi32(_mm512_mullo_epi32(_mm512_loadu_si512(asums + b * 64), scaleLanes), 5)
-            sumi = _mm512_sub_epi32(sumi, offset)
-            acc = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sumi), _mm512_set1_ps(ad[b] * block.loadHalf(at: 208)), acc)
+            let d = block.loadHalf(at: 208)
+            for t in 0..<n {
+                let a = UnsafeRawPointer(acts[t].quants + b * 256)
+                let zero = _mm512_setzero_si512()
+                var sumi = _mm512_mullo_epi32(_mm512_dpbusd_epi32(zero, w[0], _mm512_loadu_si512(a)), s[0])
+                sumi = _mm512_add_epi32(sumi, _mm512_mullo_epi32(_mm512_dpbusd_epi32(zero, w[1], _mm512_loadu_si512(a + 64)), s[1]))
+                sumi = _mm512_add_epi32(sumi, _mm512_mullo_epi32(_mm512_dpbusd_epi32(zero, w[2], _mm512_loadu_si512(a + 128)), s[2]))
+                sumi = _mm512_add_epi32(sumi, _mm512_mullo_epi32(_mm512_dpbusd_epi32(zero, w[3], _mm512_loadu_si512(a + 192)), s[3]))
+                // The quants were used unsigned (q, not q − 32): take 32·scale·Σa off per group of 16.
+                let sums = _mm512_loadu_si512(UnsafeRawPointer(acts[t].sums16 + b * 16))
+                sumi = _mm512_sub_epi32(sumi, _mm512_slli_epi32(_mm512_mullo_epi32(sums, scaleLanes), 5))
+                acc[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sumi), _mm512_set1_ps(d * acts[t].scales[b]), acc[t])
+            }
         }
-        return _mm512_reduce_add_ps(acc)
+        for t in 0..<n { out[t] = _mm512_reduce_add_ps(acc[t]) }
     }
     #endif
 }

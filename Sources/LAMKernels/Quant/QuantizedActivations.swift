@@ -8,6 +8,14 @@ public enum ActivationFormat: Sendable {
     public var blockSize: Int { self == .q8_K ? 256 : 32 }
 }
 
+/// One token's quantized activations: `quants` (the row's length), `scales` (one per block) and `sums16`
+/// (the sum of every 16 quants).
+public struct ActivationRow {
+    public let quants: UnsafePointer<Int8>
+    public let scales: UnsafePointer<Float>
+    public let sums16: UnsafePointer<Int32>
+}
+
 /// A batch of activation rows quantized to int8 in our own (not ggml's byte) layout, so each kernel can read
 /// the quants contiguously: per row, `columns` quants, one scale per block and the sum of every 16 quants
 /// (the K-quant mins and the offset tricks of the integer kernels need those sums).
@@ -35,6 +43,10 @@ public final class QuantizedActivations: @unchecked Sendable {
         scales + row * (columns / format.blockSize)
     }
     @inline(__always) public func rowSums16(_ row: Int) -> UnsafeMutablePointer<Int32> { sums16 + row * (columns / 16) }
+
+    public func row(_ r: Int) -> ActivationRow {
+        ActivationRow(quants: rowQuants(r), scales: rowScales(r), sums16: rowSums16(r))
+    }
 
     /// Quantizes `rows` rows of `columns` f32 values (row-major, contiguous) into `format`.
     /// `columns` must be a multiple of the format's block size (the weight's row length always is).
