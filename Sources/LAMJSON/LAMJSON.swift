@@ -1,1 +1,0 @@
-// LAMJSON: see README, Layers.

@@ -1,1 +1,0 @@
-// LAMKernels: see README, Layers.

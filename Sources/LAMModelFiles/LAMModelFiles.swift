@@ -1,1 +1,0 @@
-// LAMModelFiles: see README, Layers.
