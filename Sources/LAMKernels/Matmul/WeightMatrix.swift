@@ -45,11 +45,11 @@ public struct WeightMatrix: @unchecked Sendable {
     /// The integer dot-product kernel for the quantized types.
     var dotKernel: DotKernel? {
         switch type {
-        case .q4_K: Q4_KDot.kernel
-        case .q6_K: Q6_KDot.kernel
-        case .q5_0: Q5_0Dot.kernel
-        case .q8_0: Q8_0Dot.kernel
-        case .q4_1: Q4_1Dot.kernel
+        case .q4_K: Q4_K.dotKernel
+        case .q6_K: Q6_K.dotKernel
+        case .q5_0: Q5_0.dotKernel
+        case .q8_0: Q8_0.dotKernel
+        case .q4_1: Q4_1.dotKernel
         default: nil
         }
     }

@@ -22,8 +22,8 @@ enum Blocks32 {
             let w = unpackPair(first)
             let magnitudes = signed ? _mm512_abs_epi8(w) : w
             let negative = signed ? _mm512_movepi8_mask(w) : 0
-            let dw = _mm512_mask_blend_ps(0xFF00, _mm512_set1_ps(first.loadHalf(at: 0)),
-                                          _mm512_set1_ps(first.loadHalf(at: blockBytes)))
+            let dw = _mm512_mask_blend_ps(0xFF00, _mm512_set1_ps(first.loadF16(at: 0)),
+                                          _mm512_set1_ps(first.loadF16(at: blockBytes)))
             for t in 0..<n {
                 var a = _mm512_loadu_si512(UnsafeRawPointer(acts[t].quants + 32 * b))
                 if signed { a = _mm512_mask_sub_epi8(a, negative, _mm512_setzero_si512(), a) }
