@@ -13,6 +13,8 @@ struct LAM: AsyncParsableCommand {
             ServeCommand.self,
             TemplateCommand.self,
             EvalCommand.self,
+            GenerateCommand.self,
+            BenchCommand.self,
         ]
     )
 }
