@@ -10,6 +10,7 @@ struct LAM: AsyncParsableCommand {
             // Add each subcommand here, one per line, in the order `lam --help` should list them.
             InspectCommand.self,
             TokenizeCommand.self,
+            TemplateCommand.self,
         ]
     )
 }
