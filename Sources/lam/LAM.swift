@@ -11,6 +11,8 @@ struct LAM: AsyncParsableCommand {
             InspectCommand.self,
             TokenizeCommand.self,
             TemplateCommand.self,
+            GenerateCommand.self,
+            BenchCommand.self,
         ]
     )
 }
