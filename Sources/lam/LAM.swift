@@ -12,6 +12,8 @@ struct LAM: AsyncParsableCommand {
             TokenizeCommand.self,
             TemplateCommand.self,
             GenerateCommand.self,
+            CallCommand.self,
+            MeasureCallsCommand.self,
             BenchCommand.self,
         ]
     )

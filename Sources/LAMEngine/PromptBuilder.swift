@@ -1,0 +1,118 @@
+import Foundation
+import LAMJSON
+import LAMTemplates
+import LAMTokenizer
+
+/// A rendered, tokenized prompt.
+public struct Prompt: Sendable, Equatable {
+    /// The text the chat template rendered (with the real message contents).
+    public var text: String
+    public var tokens: [Int]
+    /// True when message contents were tokenized as plain text (cannot forge special tokens). False only when
+    /// the template transforms contents beyond recognition (see `PromptBuilder`): then the whole text was
+    /// tokenized with special tokens recognized.
+    public var contentIsolated: Bool
+}
+
+/// Turns messages and tools into prompt tokens through the model's chat template, so that the template's own
+/// text gets its special tokens (`<|im_start|>`) while text supplied by users and tools never does.
+///
+/// How: the template is rendered twice, once with each message's `content` replaced by a unique sentinel and
+/// once with the real contents. The sentinel rendering splits into template parts (encoded with special tokens
+/// recognized) and content slots; the real rendering tells what each slot became (the content as given, or
+/// trimmed, as templates with `| trim` do), and that text is encoded as plain text. When a slot's text cannot be
+/// matched this way (a template that upper-cases or slices content, or drops the sentinel's characters), the
+/// builder falls back to encoding the whole real rendering with special tokens recognized and says so in
+/// `Prompt.contentIsolated`.
+///
+/// Token boundaries: the parts are encoded separately, so a pre-token that would span a template/content
+/// boundary is split there. With the usual templates content sits between newlines and special tokens, where
+/// the pre-tokenizer splits anyway, and the ids equal those of encoding the whole text.
+public struct PromptBuilder: Sendable {
+    public let template: ChatTemplate
+    public let tokenizer: Tokenizer
+
+    public init(template: ChatTemplate, tokenizer: Tokenizer) {
+        self.template = template
+        self.tokenizer = tokenizer
+    }
+
+    public func build(messages: [JSONValue], tools: [JSONValue]? = nil, addGenerationPrompt: Bool = true,
+                      variables: OrderedDictionary<String, JSONValue> = [:]) throws(EngineError) -> Prompt {
+        let text = try render(messages, tools, addGenerationPrompt, variables)
+        var prefix: [Int] = []
+        if tokenizer.addBOS, let bos = tokenizer.bosToken, !text.hasPrefix(tokenizer.decode([bos])) {
+            prefix = [Int(bos)]
+        }
+        var contents: [String] = []
+        var masked = messages
+        for index in masked.indices {
+            guard case .object(var fields) = masked[index], case .string(let content)? = fields["content"] else { continue }
+            fields["content"] = .string(Self.sentinel(contents.count))
+            contents.append(content)
+            masked[index] = .object(fields)
+        }
+        if let tokens = try isolatedTokens(text: text, masked: masked, contents: contents, tools, addGenerationPrompt,
+                                           variables) {
+            return Prompt(text: text, tokens: prefix + tokens, contentIsolated: true)
+        }
+        return Prompt(text: text, tokens: prefix + encode(text, .recognize), contentIsolated: contents.isEmpty)
+    }
+
+    /// Private-use characters around a number: no tokenizer treats them as special, templates pass them through.
+    static func sentinel(_ index: Int) -> String { "\u{F8F0}\(index)\u{F8F1}" }
+
+    private func render(_ messages: [JSONValue], _ tools: [JSONValue]?, _ addGenerationPrompt: Bool,
+                        _ variables: OrderedDictionary<String, JSONValue>) throws(EngineError) -> String {
+        do {
+            return try template.render(messages: messages, tools: tools, addGenerationPrompt: addGenerationPrompt,
+                                       variables: variables)
+        } catch {
+            throw .template("\(error)")
+        }
+    }
+
+    private func encode(_ text: String, _ policy: SpecialTokenPolicy) -> [Int] {
+        tokenizer.encode(text, specialTokens: policy).map(Int.init)
+    }
+
+    /// Tokens with contents encoded as plain text, or nil when the real rendering does not line up with the
+    /// sentinel rendering.
+    private func isolatedTokens(text: String, masked: [JSONValue], contents: [String], _ tools: [JSONValue]?,
+                                _ addGenerationPrompt: Bool, _ variables: OrderedDictionary<String, JSONValue>)
+        throws(EngineError) -> [Int]?
+    {
+        guard !contents.isEmpty else { return encode(text, .recognize) }
+        let skeleton = try render(masked, tools, addGenerationPrompt, variables)
+        // Alternating template text and content slots.
+        var pieces: [(text: String, slot: Int?)] = []
+        var rest = Substring(skeleton)
+        while let open = rest.firstIndex(of: "\u{F8F0}") {
+            guard let close = rest[open...].firstIndex(of: "\u{F8F1}"),
+                  let slot = Int(rest[rest.index(after: open)..<close]), contents.indices.contains(slot) else { return nil }
+            pieces.append((String(rest[..<open]), nil))
+            pieces.append(("", slot))
+            rest = rest[rest.index(after: close)...]
+        }
+        pieces.append((String(rest), nil))
+        // Compared as bytes: String comparison would treat canonically equivalent texts as equal.
+        var remaining = Array(text.utf8)[...]
+        var tokens: [Int] = []
+        for (index, piece) in pieces.enumerated() {
+            if let slot = piece.slot {
+                let following = Array(pieces[index + 1].text.utf8)
+                let content = contents[slot]
+                let trimmed = content.trimmingCharacters(in: .whitespacesAndNewlines)
+                guard let used = [content, trimmed].first(where: { remaining.starts(with: Array($0.utf8) + following) })
+                else { return nil }
+                tokens += encode(used, .plainText)
+                remaining = remaining.dropFirst(used.utf8.count)
+            } else {
+                guard remaining.starts(with: piece.text.utf8) else { return nil }
+                tokens += encode(piece.text, .recognize)
+                remaining = remaining.dropFirst(piece.text.utf8.count)
+            }
+        }
+        return remaining.isEmpty ? tokens : nil
+    }
+}
