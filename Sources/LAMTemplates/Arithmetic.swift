@@ -267,8 +267,7 @@ enum Comparison {
             return PythonString.contains(text, part)
         case .list(let items), .tuple(let items), .iterator(let items): return items.contains(needle)
         case .dict(let entries):
-            if case .list = needle { throw TemplateError(.type, "unhashable type: 'list'") }
-            if case .dict = needle { throw TemplateError(.type, "unhashable type: 'dict'") }
+            guard needle.isHashable else { throw TemplateError(.type, "unhashable type: '\(needle.typeName)'") }
             return entries[needle] != nil
         default:
             throw TemplateError(.type, "argument of type '\(container.typeName)' is not iterable")

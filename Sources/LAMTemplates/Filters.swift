@@ -49,7 +49,7 @@ enum Filters {
             guard let size = try parameters.int("linecount", "batch"), size > 0 else {
                 throw TemplateError(.type, "batch needs a positive line count")
             }
-            let items = try iterate(value)
+            let items = try value.iterated()
             var batches: [Value] = []
             var start = 0
             while start < items.count {
@@ -67,7 +67,7 @@ enum Filters {
             guard let slices = try parameters.int("slices", "slice"), slices > 0, slices <= 1 << 20 else {
                 throw TemplateError(.type, "slice needs a positive number of slices")
             }
-            let items = try iterate(value)
+            let items = try value.iterated()
             let perSlice = items.count / slices
             let withExtra = items.count % slices
             var offset = 0
@@ -141,11 +141,11 @@ enum Filters {
         "escape": escape,
         "forceescape": plain("forceescape") { value in .markup(PythonString.escapeHTML(value.text)) },
         "first": plain("first") { value throws(TemplateError) in
-            try iterate(value).first ?? .undefined(hint: "No first item, sequence was empty.")
+            try value.iterated().first ?? .undefined(hint: "No first item, sequence was empty.")
         },
         "last": plain("last") { value throws(TemplateError) in
             if case .iterator = value { throw TemplateError(.type, "'generator' object is not reversible") }
-            return try iterate(value).last ?? .undefined(hint: "No last item, sequence was empty.")
+            return try value.iterated().last ?? .undefined(hint: "No last item, sequence was empty.")
         },
         "float": { value, arguments throws(TemplateError) in
             let parameters = try Parameters(arguments, of: "float", names: ["default"])
@@ -203,7 +203,7 @@ enum Filters {
         },
         "join": { value, arguments throws(TemplateError) in
             let parameters = try Parameters(arguments, of: "join", names: ["d", "attribute"])
-            var items = try iterate(value)
+            var items = try value.iterated()
             if let attribute = parameters["attribute"], !attribute.isNone {
                 let getter = try AttributePath(attribute)
                 items = try items.map { item throws(TemplateError) in try getter.lookup(item) }
@@ -211,13 +211,13 @@ enum Filters {
             let separator = parameters["d"]?.text ?? ""
             return .string(items.map(\.text).joined(separator: separator))
         },
-        "list": plain("list") { value throws(TemplateError) in .list(try iterate(value)) },
+        "list": plain("list") { value throws(TemplateError) in .list(try value.iterated()) },
         "lower": text("lower", PythonString.lower),
         "upper": text("upper", PythonString.upper),
         "title": text("title", PythonString.title),
         "map": { value, arguments throws(TemplateError) in
             guard value.isTruthy else { return .iterator([]) }
-            let items = try iterate(value)
+            let items = try value.iterated()
             if arguments.positional.isEmpty, let attribute = arguments.keyword["attribute"] {
                 var keywords = arguments.keyword
                 keywords.removeValue(forKey: "attribute")
@@ -250,7 +250,7 @@ enum Filters {
             switch value {
             case .string(let text): return .string(PythonString.string(text.unicodeScalars.reversed()))
             case .markup(let text): return .markup(PythonString.string(text.unicodeScalars.reversed()))
-            default: return .iterator(try iterate(value).reversed())
+            default: return .iterator(try value.iterated().reversed())
             }
         },
         "round": { value, arguments throws(TemplateError) in
@@ -272,7 +272,7 @@ enum Filters {
             } else {
                 getters = []
             }
-            let sorted = try Sorting.stableSort(try iterate(value), reverse: parameters.flag("reverse") ?? false) { item throws(TemplateError) in
+            let sorted = try Sorting.stableSort(try value.iterated(), reverse: parameters.flag("reverse") ?? false) { item throws(TemplateError) in
                 guard !getters.isEmpty else { return caseSensitive ? item : ignoreCase(item) }
                 var keys: [Value] = []
                 for getter in getters {
@@ -286,7 +286,7 @@ enum Filters {
         "string": plain("string") { value in value.isMarkup ? value : .string(value.text) },
         "sum": { value, arguments throws(TemplateError) in
             let parameters = try Parameters(arguments, of: "sum", names: ["attribute", "start"])
-            var items = try iterate(value)
+            var items = try value.iterated()
             if let attribute = parameters["attribute"], !attribute.isNone {
                 let getter = try AttributePath(attribute)
                 items = try items.map { item throws(TemplateError) in try getter.lookup(item) }
@@ -306,7 +306,7 @@ enum Filters {
             }
             var separators: (item: String, key: String)?
             if let given = parameters["separators"], !given.isNone {
-                let parts = try iterate(given)
+                let parts = try given.iterated()
                 guard parts.count == 2, let item = parts[0].stringValue, let key = parts[1].stringValue else {
                     throw TemplateError(.type, "tojson separators must be two strings")
                 }
@@ -329,7 +329,7 @@ enum Filters {
             }
             var seen = Set<Value>()
             var kept: [Value] = []
-            for item in try iterate(value) {
+            for item in try value.iterated() {
                 var key = try getter?.lookup(item) ?? item
                 if !caseSensitive { key = ignoreCase(key) }
                 guard key.isHashable else { throw TemplateError(.type, "unhashable type: '\(key.typeName)'") }
@@ -374,15 +374,6 @@ enum Filters {
         }
     }
 
-    static func iterate(_ value: Value) throws(TemplateError) -> [Value] {
-        switch value {
-        case .undefined: return []
-        case .list(let items), .tuple(let items), .iterator(let items): return items
-        case .dict(let entries): return Array(entries.keys)
-        case .string(let text), .markup(let text): return text.unicodeScalars.map { .string(String($0)) }
-        default: throw TemplateError(.type, "'\(value.typeName)' object is not iterable")
-        }
-    }
 
     private static func ignoreCase(_ value: Value) -> Value {
         if case .string(let text) = value { return .string(PythonString.lower(text)) }
@@ -408,7 +399,7 @@ enum Filters {
         }
         let testArguments = CallArguments(positional: rest, keyword: arguments.keyword)
         var kept: [Value] = []
-        for item in try iterate(value) {
+        for item in try value.iterated() {
             let subject = try getter?.lookup(item) ?? item
             let passes = try testName.map { name throws(TemplateError) in try Tests.run(name, subject, testArguments) }
                 ?? subject.isTruthy
@@ -425,7 +416,7 @@ enum Filters {
         let getter = try parameters["attribute"].flatMap { $0.isNone ? nil : $0 }.map { attribute throws(TemplateError) in
             try AttributePath(attribute)
         }
-        let items = try iterate(value)
+        let items = try value.iterated()
         guard var best = items.first else { return .undefined(hint: "No aggregated item, sequence was empty.") }
         func key(_ item: Value) throws(TemplateError) -> Value {
             let found = try getter?.lookup(item) ?? item

@@ -495,15 +495,12 @@ final class Interpreter {
         }
     }
 
-    /// Python's `iter(value)` as a list; undefined iterates as empty.
+    /// Python's `iter(value)` as a list, with the template position on failure.
     func iterate(_ value: Value, at location: SourceLocation?) throws(TemplateError) -> [Value] {
-        switch value {
-        case .undefined: return []
-        case .list(let items), .tuple(let items), .iterator(let items): return items
-        case .dict(let entries): return Array(entries.keys)
-        case .string(let text), .markup(let text): return text.unicodeScalars.map { .string(String($0)) }
-        default:
-            throw TemplateError(.type, "'\(value.typeName)' object is not iterable", at: location)
+        do {
+            return try value.iterated()
+        } catch {
+            throw location.map { error.located(at: $0) } ?? error
         }
     }
 }

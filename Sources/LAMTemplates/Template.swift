@@ -130,8 +130,8 @@ enum Globals {
             switch source {
             case .dict(let given): entries = given
             default:
-                for pair in try Filters.iterate(source) {
-                    let parts = try Filters.iterate(pair)
+                for pair in try source.iterated() {
+                    let parts = try pair.iterated()
                     guard parts.count == 2 else {
                         throw TemplateError(.type, "dictionary update sequence element has length \(parts.count); 2 is required")
                     }

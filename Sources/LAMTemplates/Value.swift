@@ -48,6 +48,17 @@ public enum Value: @unchecked Sendable {
         }
     }
 
+    /// Python's `iter(value)` as a list: a dict gives its keys, a string its characters, undefined nothing.
+    func iterated() throws(TemplateError) -> [Value] {
+        switch self {
+        case .undefined: return []
+        case .list(let items), .tuple(let items), .iterator(let items): return items
+        case .dict(let entries): return Array(entries.keys)
+        case .string(let text), .markup(let text): return text.unicodeScalars.map { .string(String($0)) }
+        default: throw TemplateError(.type, "'\(typeName)' object is not iterable")
+        }
+    }
+
     /// Python's `bool(value)`.
     public var isTruthy: Bool {
         switch self {
