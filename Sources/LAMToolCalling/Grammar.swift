@@ -38,19 +38,22 @@ public final class Grammar: Sendable {
     }
 
     /// Plain JSON answers (`response_format: {"type": "json_schema", ...}`): one value valid for `schema`.
-    public convenience init(schema: JSONSchema, maxWhitespace: Int = 16) throws(SchemaError) {
+    /// `strict`: objects take no property their schema does not name unless `additionalProperties` says so
+    /// (OpenAI's strict mode; JSON Schema itself allows them by default).
+    public convenience init(schema: JSONSchema, strict: Bool = false, maxWhitespace: Int = 16) throws(SchemaError) {
         var builder = GrammarBuilder()
+        builder.closedObjects = strict
         let value = try builder.compile(schema)
         builder.finish()
         guard builder.nodes[Int(value)].satisfiable else { throw .tooComplex("no finite JSON value satisfies the schema") }
         self.init(builder: builder, root: value, maxWhitespace: UInt8(clamping: maxWhitespace))
     }
 
-    /// Tool calls in `format`, as `choice` allows (at most one call when `parallelCalls` is false). Returns nil
-    /// for `.none` (nothing to constrain).
+    /// Tool calls in `format`, as `choice` allows (at most one call when `parallelCalls` is false; `strict` as
+    /// in `init(schema:strict:)`, for the arguments). Returns nil for `.none` (nothing to constrain).
     public static func toolCalls(
         _ tools: [ToolDefinition], choice: ToolChoice, format: ToolCallFormat, parallelCalls: Bool = true,
-        maxWhitespace: Int = 16
+        strict: Bool = false, maxWhitespace: Int = 16
     ) throws(SchemaError) -> Grammar? {
         var allowed = tools
         switch choice {
@@ -62,16 +65,24 @@ public final class Grammar: Sendable {
         }
         guard !allowed.isEmpty else { throw .unsupportedForDecoding(pointer: "", "a call list without tools") }
         var builder = GrammarBuilder()
-        var calls: [Int32] = []
-        for tool in allowed {
-            let schema = try JSONSchema(tool.parameters)
-            let arguments = try builder.compile(schema)
-            let name = builder.literal([.string(tool.name)])
-            calls.append(builder.object(ObjectShape(
-                names: ["name", format.argumentsKey], values: [name, arguments], required: 0b11, additional: -1,
-                ordered: true)))
+        builder.closedObjects = strict
+        var arguments: [Int32] = []
+        for tool in allowed { arguments.append(try builder.compile(try JSONSchema(tool.parameters))) }
+        builder.finish()
+        // A tool no finite arguments satisfy is left out, so that no name leads to a dead end.
+        let usable = allowed.indices.filter { builder.nodes[Int(arguments[$0])].satisfiable }
+        guard !usable.isEmpty else {
+            throw .tooComplex("no tool's arguments schema can be satisfied by a finite JSON value")
         }
-        let call = calls.count == 1 ? calls[0] : builder.add(GrammarNode(kind: .choice, shape: builder.choiceList(calls)))
+        let names = usable.map { JSONValue.string(allowed[$0].name) }
+        var shape = ObjectShape(
+            names: ["name", format.argumentsKey], values: [builder.literal(names), arguments[usable[0]]],
+            required: 0b11, additional: -1, ordered: true)
+        if usable.count > 1 {
+            shape.selectedValues = usable.map { arguments[$0] }
+            shape.selectorTexts = names.map { Array($0.pythonJSON().utf8) }
+        }
+        let call = builder.object(shape)
         let list: Int32
         switch format {
         case .xlam:
@@ -88,9 +99,6 @@ public final class Grammar: Sendable {
         let freeText = choice == .auto
             ? builder.add(GrammarNode(kind: .freeText, shape: builder.text(Array(format.trigger.utf8)))) : -1
         builder.finish()
-        guard builder.nodes[Int(list)].satisfiable else {
-            throw .tooComplex("no tool's arguments schema can be satisfied by a finite JSON value")
-        }
         return Grammar(builder: builder, root: list, freeText: freeText, maxWhitespace: UInt8(clamping: maxWhitespace))
     }
 }
@@ -140,6 +148,12 @@ struct ObjectShape: Sendable {
     var additional: Int32
     /// Properties must come in the order given (the call object: "name" before "arguments").
     var ordered: Bool
+    /// A call object for several tools: property 0 is a literal whose alternative i (the tool's name) selects
+    /// `selectedValues[i]` as the schema of property 1 (its arguments). One object instead of one per tool keeps
+    /// the matcher to a single stack while the name is written.
+    var selectedValues: [Int32]? = nil
+    /// The text of each alternative of property 0, for the shortest-text computation.
+    var selectorTexts: [[UInt8]] = []
     /// Trie of the names as JSON strings (quotes included); filled by the builder.
     var keyTrie: Int32 = -1
     /// Bit i: property i's value schema is satisfiable (filled by `finish`).
@@ -164,6 +178,8 @@ struct GrammarBuilder {
     }
     private var anyValue: Int32 = -1
     private var depth = 0
+    /// Strict mode: an object schema without `additionalProperties` takes no extra properties.
+    var closedObjects = false
 
     mutating func add(_ node: GrammarNode) -> Int32 {
         nodes.append(node)
@@ -296,7 +312,8 @@ struct GrammarBuilder {
             var values: [Int32] = []
             for (_, property) in node.properties { values.append(try compile(schema, property, base: base)) }
             var required: UInt64 = 0
-            var additional = try node.additionalProperties.map { (extra) throws(SchemaError) in try compile(schema, extra, base: base) } ?? any()
+            var additional = try node.additionalProperties.map { (extra) throws(SchemaError) in try compile(schema, extra, base: base) }
+                ?? (closedObjects ? add(GrammarNode(kind: .never)) : any())
             var names = Array(node.properties.keys)
             for name in node.required {
                 if let index = names.firstIndex(of: name) {
@@ -341,8 +358,11 @@ struct GrammarBuilder {
         }
         for index in objects.indices {
             var bits: UInt64 = 0
-            for (slot, value) in objects[index].values.enumerated() where nodes[Int(value)].satisfiable {
-                bits |= 1 << UInt64(slot)
+            for (slot, value) in objects[index].values.enumerated() {
+                let selected = slot == 1 ? objects[index].selectedValues : nil
+                if selected?.contains(where: { nodes[Int($0)].satisfiable }) ?? nodes[Int(value)].satisfiable {
+                    bits |= 1 << UInt64(slot)
+                }
             }
             objects[index].satisfiableValues = bits
             let additional = objects[index].additional
@@ -369,7 +389,11 @@ struct GrammarBuilder {
         case .object:
             let shape = objects[Int(node.shape)]
             for (slot, value) in shape.values.enumerated() where shape.required & (1 << UInt64(slot)) != 0 {
-                if !ok(value) { return false }
+                if let selected = shape.selectedValues, slot == 1 {
+                    if !selected.contains(where: ok) { return false }
+                } else if !ok(value) {
+                    return false
+                }
             }
             return true
         case .taggedList: return node.minCount == 0 || ok(node.item)

@@ -49,6 +49,13 @@ extension Grammar {
             return out + [UInt8(ascii: "]")]
         case .object:
             let shape = grammar.objects[Int(node.shape)]
+            if let selected = shape.selectedValues {
+                // A call object: the shortest over the tools of name and arguments together.
+                return zip(shape.selectorTexts, selected).compactMap { name, arguments -> [UInt8]? in
+                    guard let value = text(arguments) else { return nil }
+                    return Array("{\"\(shape.names[0])\": ".utf8) + name + Array(", \"\(shape.names[1])\": ".utf8) + value + [UInt8(ascii: "}")]
+                }.min { $0.count < $1.count }
+            }
             var out: [UInt8] = [UInt8(ascii: "{")]
             var first = true
             for (slot, name) in shape.names.enumerated() where shape.required & (1 << UInt64(slot)) != 0 {
@@ -141,7 +148,7 @@ extension GrammarMatcher {
             switch frame.phase {
             case 1: return missing ? UInt8(ascii: "\"") : UInt8(ascii: "}")
             case 3: return UInt8(ascii: ":")
-            case 4: return firstByte(frame.cursor >= 0 ? shape.values[Int(frame.cursor)] : shape.additional)
+            case 4: return firstByte(valueNode(shape, frame))
             case 6: return missing ? UInt8(ascii: ",") : UInt8(ascii: "}")
             case 7: return UInt8(ascii: "\"")
             default: return nil

@@ -421,9 +421,16 @@ struct GrammarMatcher {
         return available
     }
 
+    /// The schema of the value of the property being written.
+    func valueNode(_ shape: ObjectShape, _ frame: Frame) -> Int32 {
+        guard frame.cursor >= 0 else { return shape.additional }
+        if frame.cursor == 1, let selected = shape.selectedValues { return selected[Int(frame.count)] }
+        return shape.values[Int(frame.cursor)]
+    }
+
     /// Object phases: 0 before `{`, 1 after `{`, 2 in a key, 3 before `:`, 4 after `:`, 5 in a value,
     /// 6 after a value, 7 after a comma, 8 closed. `bits`: properties written; `cursor`: the current property
-    /// (-1: an additional one, or none yet).
+    /// (-1: an additional one, or none yet); `count`: for a call object, which tool property 0 named.
     private func objectStep(_ frame: Frame, _ node: GrammarNode, _ byte: UInt8) -> Reaction {
         let shape = grammar.objects[Int(node.shape)]
         var next = frame
@@ -452,7 +459,7 @@ struct GrammarMatcher {
         case 4:
             if isWhitespace(byte) { return skipWhitespace(frame) }
             next.phase = 5
-            return .enter(parent: next, node: frame.cursor >= 0 ? shape.values[Int(frame.cursor)] : shape.additional)
+            return .enter(parent: next, node: valueNode(shape, frame))
         case 6:
             if isWhitespace(byte) { return skipWhitespace(frame) }
             if byte == UInt8(ascii: ",") && canStartKey {
@@ -531,7 +538,10 @@ struct GrammarMatcher {
                 next.phase = 3
             } else {
                 if parent.cursor >= 0 { next.bits |= 1 << UInt64(parent.cursor) }
-                next.count += 1
+                let shape = grammar.objects[Int(node.shape)]
+                if parent.cursor == 0, shape.selectedValues != nil {
+                    next.count = grammar.tries[Int(grammar.nodes[Int(child.node)].trie)].firstValue(of: child.cursor)
+                }
                 next.phase = 6
             }
         case .taggedList:

@@ -70,6 +70,19 @@ import Testing
         }
     }
 
+    @Test func strictModeClosesObjectsWithoutAdditionalProperties() throws {
+        let open = try ToolDefinition(json: try JSONValue(parsing: #"{"name": "f", "parameters": {"type": "object", "properties": {"a": {"type": "integer"}}}}"#))
+        func accepts(strict: Bool, _ text: String) throws -> Bool {
+            let grammar = try #require(try Grammar.toolCalls([open], choice: .required, format: .xlam, strict: strict))
+            var matcher = TokenMaskMatcher(grammar: grammar, vocabulary: SyntheticVocabulary.shared.vocabulary)
+            return matcher.advance(bytes: Array(text.utf8)) && matcher.isComplete
+        }
+        let extra = #"[{"name": "f", "arguments": {"a": 1, "b": 2}}]"#
+        #expect(try accepts(strict: false, extra))
+        #expect(try !accepts(strict: true, extra))
+        #expect(try accepts(strict: true, #"[{"name": "f", "arguments": {"a": 1}}]"#))
+    }
+
     @Test func namedFunctionModeOnlyCallsThatFunction() throws {
         let grammar = try #require(try Grammar.toolCalls(Self.tools, choice: .function("search"), format: .xlam))
         var random = SeededRandom(seed: 7)
