@@ -1,6 +1,7 @@
 import Foundation
 import LAMJSON
 import LAMModels
+import LAMTokenizer
 import LAMToolCalling
 
 /// Serves chat requests on one loaded model: builds the prompt, generates (constrained when the request asks
@@ -100,7 +101,7 @@ struct GenerationRun {
                 grammar = nil
             } else if let format, request.toolChoice != .auto || request.responseSchema == nil {
                 grammar = try Grammar.toolCalls(request.tools, choice: request.toolChoice, format: format,
-                                                parallelCalls: request.parallelToolCalls)
+                                                parallelCalls: request.parallelToolCalls, strict: true)
             } else if let schema = request.responseSchema {
                 grammar = try Grammar(schema: JSONSchema(schema))
             } else {
