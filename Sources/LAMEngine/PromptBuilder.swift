@@ -47,7 +47,9 @@ public struct PromptBuilder: Sendable {
         var contents: [String] = []
         var masked = messages
         for index in masked.indices {
-            guard case .object(var fields) = masked[index], case .string(let content)? = fields["content"] else { continue }
+            // Empty content cannot inject anything, and templates test it (`if message.content`): leave it be.
+            guard case .object(var fields) = masked[index], case .string(let content)? = fields["content"],
+                  !content.isEmpty else { continue }
             fields["content"] = .string(Self.sentinel(contents.count))
             contents.append(content)
             masked[index] = .object(fields)

@@ -28,6 +28,8 @@ struct MeasureCallsCommand: AsyncParsableCommand {
     @Option(help: "Modes, comma-separated: unconstrained, auto, required.") var modes = "unconstrained,auto,required"
     @Option(name: .customLong("max-tokens"), help: "Most tokens per reply.") var maxTokens = 192
     @Flag(help: "Print each entry's reply.") var verbose = false
+    @Flag(name: .customLong("second-turn"), help: "Instead: time the second turn with and without KV prefix reuse.")
+    var secondTurn = false
 
     struct Tally {
         var ran = 0, parsed = 0, valid = 0, generated = 0
@@ -40,8 +42,9 @@ struct MeasureCallsCommand: AsyncParsableCommand {
             return mode
         }
         let loaded = try LoadedModel.load(path: model)
-        let engine = Engine(model: loaded, contextSize: 4096)
         let lines = try String(contentsOfFile: entries, encoding: .utf8).split(separator: "\n").prefix(limit)
+        if secondTurn { return try await measureSecondTurns(loaded, lines) }
+        let engine = Engine(model: loaded, contextSize: 4096)
         var tallies = Array(repeating: Tally(), count: chosen.count)
         for (number, line) in lines.enumerated() {
             let entry = try JSONValue(parsing: String(line))
@@ -89,5 +92,52 @@ struct MeasureCallsCommand: AsyncParsableCommand {
             ]
             print(summary.pythonJSON())
         }
+    }
+
+    /// Second-turn latency: turn 1 asks for a call (required); turn 2 adds the call and a tool result and
+    /// measures the time to the first reply token, with the previous sequence's KV prefix reused and without.
+    func measureSecondTurns(_ loaded: LoadedModel, _ lines: ArraySlice<Substring>) async throws {
+        let reusing = Engine(model: loaded, contextSize: 4096)
+        let fresh = Engine(model: loaded, contextSize: 4096, reusesPrefix: false)
+        var reusedSeconds = 0.0, freshSeconds = 0.0, reusedTokens = 0, promptTokens = 0, turns = 0
+        for line in lines {
+            let entry = try JSONValue(parsing: String(line))
+            guard let messages = entry["question"]?[0]?.arrayValue, let functions = entry["function"]?.arrayValue else {
+                throw ValidationError("an entry without question/function")
+            }
+            let tools = try functions.map(ToolDefinition.init(json:))
+            let first = try await reusing.complete(ChatRequest(messages: messages, tools: tools, toolChoice: .required,
+                                                               maxTokens: maxTokens))
+            let calls = first.validToolCalls.enumerated().map { index, call -> JSONValue in
+                ["id": .string("call_\(index)"), "type": "function", "function": [
+                    "name": .string(call.call.name), "arguments": .string((call.arguments ?? [:]).compactJSON)]]
+            }
+            guard !calls.isEmpty else { continue }
+            var conversation = messages
+            conversation.append(["role": "assistant", "content": "", "tool_calls": .array(calls)])
+            for index in calls.indices {
+                let result: JSONValue = ["role": "tool", "tool_call_id": .string("call_\(index)"),
+                                         "content": "{\"result\": \"done\"}"]
+                conversation.append(result)
+            }
+            var second = ChatRequest(messages: conversation, tools: tools, maxTokens: 1)
+            second.constrained = false
+            let reused = try await reusing.complete(second)
+            let baseline = try await fresh.complete(second)
+            turns += 1
+            reusedSeconds += reused.timings.promptSeconds
+            freshSeconds += baseline.timings.promptSeconds
+            reusedTokens += reused.usage.cachedPromptTokens
+            promptTokens += reused.usage.promptTokens
+        }
+        let n = Double(max(turns, 1))
+        let summary: JSONValue = [
+            "model": .string(URL(fileURLWithPath: model).lastPathComponent), "second_turns": .integer(turns),
+            "mean_prompt_tokens": .double((Double(promptTokens) / n * 10).rounded() / 10),
+            "mean_reused_tokens": .double((Double(reusedTokens) / n * 10).rounded() / 10),
+            "mean_first_token_s_with_reuse": .double((reusedSeconds / n * 1000).rounded() / 1000),
+            "mean_first_token_s_without_reuse": .double((freshSeconds / n * 1000).rounded() / 1000),
+        ]
+        print(summary.pythonJSON())
     }
 }
