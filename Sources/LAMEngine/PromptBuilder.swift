@@ -25,9 +25,10 @@ public struct Prompt: Sendable, Equatable {
 /// builder falls back to encoding the whole real rendering with special tokens recognized and says so in
 /// `Prompt.contentIsolated`.
 ///
-/// Token boundaries: the parts are encoded separately, so a pre-token that would span a template/content
-/// boundary is split there. With the usual templates content sits between newlines and special tokens, where
-/// the pre-tokenizer splits anyway, and the ids equal those of encoding the whole text.
+/// Token boundaries: the text between two of the template's special tokens is encoded in one piece, contents
+/// included, so the ids equal those of encoding the whole text with special tokens recognized, except where a
+/// content spells a special token (it stays plain text). Special tokens that swallow neighbouring whitespace
+/// (`lstrip`/`rstrip` added tokens) do so only on the template's side.
 public struct PromptBuilder: Sendable {
     public let template: ChatTemplate
     public let tokenizer: Tokenizer
@@ -99,7 +100,7 @@ public struct PromptBuilder: Sendable {
         pieces.append((String(rest), nil))
         // Compared as bytes: String comparison would treat canonically equivalent texts as equal.
         var remaining = Array(text.utf8)[...]
-        var tokens: [Int] = []
+        var assembler = Assembler(tokenizer: tokenizer)
         for (index, piece) in pieces.enumerated() {
             if let slot = piece.slot {
                 let following = Array(pieces[index + 1].text.utf8)
@@ -107,14 +108,57 @@ public struct PromptBuilder: Sendable {
                 let trimmed = content.trimmingCharacters(in: .whitespacesAndNewlines)
                 guard let used = [content, trimmed].first(where: { remaining.starts(with: Array($0.utf8) + following) })
                 else { return nil }
-                tokens += encode(used, .plainText)
+                assembler.appendContent(used)
                 remaining = remaining.dropFirst(used.utf8.count)
             } else {
                 guard remaining.starts(with: piece.text.utf8) else { return nil }
-                tokens += encode(piece.text, .recognize)
+                assembler.appendTemplate(piece.text)
                 remaining = remaining.dropFirst(piece.text.utf8.count)
             }
         }
+        let tokens = assembler.finish()
         return remaining.isEmpty ? tokens : nil
+    }
+}
+
+/// Joins template text and contents into tokens as encoding the whole text would, except that special tokens
+/// count only where the template wrote them: the text between two of the template's special tokens is encoded
+/// in one piece as plain text (so pre-tokens spanning a template/content boundary come out as in the whole
+/// text), and the template's special tokens go in between.
+private struct Assembler {
+    let tokenizer: Tokenizer
+    private var tokens: [Int] = []
+    private var pending = ""
+
+    init(tokenizer: Tokenizer) { self.tokenizer = tokenizer }
+
+    mutating func appendContent(_ text: String) { pending += text }
+
+    /// Finds the template's special tokens by encoding it with them recognized; the text between them is
+    /// recovered by decoding the ordinary tokens (byte-level BPE gives the text back exactly).
+    mutating func appendTemplate(_ text: String) {
+        var run: [Int32] = []
+        for id in tokenizer.encode(text, specialTokens: .recognize) {
+            if tokenizer.isSpecial(id) {
+                pending += tokenizer.decode(run)
+                run = []
+                flush()
+                tokens.append(Int(id))
+            } else {
+                run.append(id)
+            }
+        }
+        pending += tokenizer.decode(run)
+    }
+
+    mutating func finish() -> [Int] {
+        flush()
+        return tokens
+    }
+
+    private mutating func flush() {
+        guard !pending.isEmpty else { return }
+        tokens += tokenizer.encode(pending, specialTokens: .plainText).map(Int.init)
+        pending = ""
     }
 }
