@@ -10,6 +10,7 @@ Writes under Tests/Golden/templates/:
   conversations.json  the conversation corpus (inputs)
   renders/<template>.json  {conversation name: {"output": text} | {"error": exception class name}}
 Run: ~/.cache/swiftlam/venv/bin/python scripts/golden/templates.py
+Needs jinja2 3.1.6 and transformers in the venv (scripts/setup-reference-venv --with-torch).
 """
 import copy
 import datetime

@@ -4,17 +4,20 @@ in transformers' chat-template environment. Whatever jinja2 does (render or rais
 
 Writes Tests/Golden/templates/differential.json: a list of {template, output | error}; the context is CONTEXT.
 Run: ~/.cache/swiftlam/venv/bin/python scripts/golden/templates_differential.py
+Needs jinja2 3.1.6 and transformers in the venv (scripts/setup-reference-venv --with-torch).
+TEMPLATES_DIFF_COUNT and TEMPLATES_DIFF_SEED make other (e.g. larger) campaigns; commit only the default.
 """
 import copy
 import json
+import os
 import pathlib
 import random
 
 from transformers.utils import chat_template_utils
 
 OUT = pathlib.Path(__file__).resolve().parents[2] / "Tests" / "Golden" / "templates" / "differential.json"
-COUNT = int(__import__("os").environ.get("TEMPLATES_DIFF_COUNT", "3000"))
-rng = random.Random(int(__import__("os").environ.get("TEMPLATES_DIFF_SEED", "20261127")))
+COUNT = int(os.environ.get("TEMPLATES_DIFF_COUNT", "3000"))
+rng = random.Random(int(os.environ.get("TEMPLATES_DIFF_SEED", "20261127")))
 
 CONTEXT = {"i": 3, "j": -2, "f": 1.5, "g": 0.1, "s": "Ab c", "t": "x,y,,z ", "e": "", "b": True, "n": None,
            "l": [2, "a", None, 1.5], "m": [3, 1, 2], "w": ["b", "A", "c"],

@@ -3,6 +3,7 @@ rendered by Python jinja2 in transformers' chat-template environment (see templa
 
 Writes Tests/Golden/templates/semantics.json: a list of {name, template, context, output | error}.
 Run: ~/.cache/swiftlam/venv/bin/python scripts/golden/templates_semantics.py
+Needs jinja2 3.1.6 and transformers in the venv (scripts/setup-reference-venv --with-torch).
 """
 import datetime
 import json
