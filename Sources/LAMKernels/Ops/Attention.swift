@@ -69,11 +69,16 @@ public enum Attention {
     private static func scoreRows<Element: KVElement>(_ q: UnsafePointer<Float>, _ k: UnsafePointer<Element>,
                                                       stride: Int, count: Int, _ d: Int, _ scale: Float,
                                                       _ scores: UnsafeMutablePointer<Float>) {
+        // Like ggml's f16 matmul, round the query to the cache's precision first (it matches llama.cpp more
+        // closely; the precision lost is far below the int8 noise of the projections).
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: d) { rounded in
+            for i in 0..<d { rounded[i] = Element(rounding: q[i]).float }
         for p in 0..<count {
             let row = k + p * stride
             var s: Float = 0
-            for i in 0..<d { s += q[i] * row[i].float }
+            for i in 0..<d { s += rounded[i] * row[i].float }
             scores[p] = s * scale
+        }
         }
     }
 
@@ -83,12 +88,21 @@ public enum Attention {
                                                     _ out: UnsafeMutablePointer<Float>) {
         for p in 0..<count {
             let row = v + p * stride
-            let w = weights[p]
+            let w = Element(rounding: weights[p]).float
             for i in 0..<d { out[i] += w * row[i].float }
         }
     }
 }
 
-protocol KVElement { var float: Float { get } }
-extension Float16: KVElement { var float: Float { Float(self) } }
-extension Float: KVElement { var float: Float { self } }
+protocol KVElement {
+    init(rounding: Float)
+    var float: Float { get }
+}
+extension Float16: KVElement {
+    init(rounding x: Float) { self.init(x) }
+    var float: Float { Float(self) }
+}
+extension Float: KVElement {
+    init(rounding x: Float) { self = x }
+    var float: Float { self }
+}

@@ -7,19 +7,28 @@ import _Builtin_intrinsics.intel
 /// weights; the blocks' f16 scale `d` sits at byte 0.
 enum Blocks32 {
     #if SWIFTLAM_X86_NATIVE
-    /// `signed`: the unpacked weights are signed (Q8_0, Q5_0) and vpdpbusd needs their magnitudes with the
-    /// signs moved onto the activations; otherwise they are unsigned 4-bit values (Q4_1).
-    /// Returns per token the sum over the first `blocks - blocks % 2` blocks; the caller adds an odd last one.
+    /// How a 32-weight format turns two consecutive blocks into 64 int8 weights (a protocol rather than a
+    /// closure so that the generic loop below is specialised and the unpacking inlined).
+    protocol PairUnpacking {
+        /// Whether the unpacked weights are signed (Q8_0, Q5_0) or unsigned 4-bit values (Q4_1).
+        static var signedWeights: Bool { get }
+        static func unpackPair(_ first: UnsafeRawPointer, blockBytes: Int) -> __m512i
+    }
+
+    /// Signed weights need their magnitudes for vpdpbusd (unsigned × signed), with their signs moved onto
+    /// the activations. Returns per token the sum over the first `blocks - blocks % 2` blocks; the caller
+    /// adds an odd last one.
     @inline(__always)
-    static func pairTile(_ n: Int, _ row: UnsafeRawPointer, _ blocks: Int, blockBytes: Int, signed: Bool,
-                         _ acts: UnsafePointer<ActivationRow>, _ out: UnsafeMutablePointer<Float>,
-                         unpackPair: (UnsafeRawPointer) -> __m512i) {
+    static func pairTile<Format: PairUnpacking>(_ format: Format.Type, _ n: Int, _ row: UnsafeRawPointer, _ blocks: Int,
+                                                blockBytes: Int, _ acts: UnsafePointer<ActivationRow>,
+                                                _ out: UnsafeMutablePointer<Float>) {
+        let signed = Format.signedWeights
         let halves = _mm512_set_epi32(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0)
         var acc = InlineArray<4, __m512>(repeating: _mm512_setzero_ps())
         var b = 0
         while b + 1 < blocks {
             let first = row + b * blockBytes
-            let w = unpackPair(first)
+            let w = Format.unpackPair(first, blockBytes: blockBytes)
             let magnitudes = signed ? _mm512_abs_epi8(w) : w
             let negative = signed ? _mm512_movepi8_mask(w) : 0
             let dw = _mm512_mask_blend_ps(0xFF00, _mm512_set1_ps(first.loadF16(at: 0)),

@@ -38,9 +38,7 @@ extension Q4_1 {
         let blockBytes = Self.blockBytes
         #if SWIFTLAM_X86_NATIVE
         DotTile.dispatch(count) { n in
-            Blocks32.pairTile(n, row, blocks, blockBytes: blockBytes, signed: false, acts, out) { first in
-                Blocks32.unpackNibblePair(first + 4, stride: blockBytes)
-            }
+            Blocks32.pairTile(Self.self, n, row, blocks, blockBytes: blockBytes, acts, out)
         }
         let tail = blocks - blocks % 2
         for t in 0..<count { out[t] += minTerms(row, 0..<blocks, acts[t]) + scaledDots(row, tail..<blocks, acts[t]) }
@@ -75,3 +73,14 @@ extension Q4_1 {
         return total
     }
 }
+
+#if SWIFTLAM_X86_NATIVE
+extension Q4_1: Blocks32.PairUnpacking {
+    static var signedWeights: Bool { false }
+
+    @inline(__always)
+    static func unpackPair(_ first: UnsafeRawPointer, blockBytes: Int) -> __m512i {
+        return Blocks32.unpackNibblePair(first + 4, stride: blockBytes)
+    }
+}
+#endif

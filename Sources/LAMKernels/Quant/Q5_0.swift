@@ -39,13 +39,7 @@ extension Q5_0 {
         let blockBytes = Self.blockBytes
         #if SWIFTLAM_X86_NATIVE
         DotTile.dispatch(count) { n in
-            Blocks32.pairTile(n, row, blocks, blockBytes: blockBytes, signed: true, acts, out) { first in
-                let low4 = Blocks32.unpackNibblePair(first + 6, stride: blockBytes)
-                let fifthBits = UInt64(first.loadUnaligned(fromByteOffset: 2, as: UInt32.self))
-                    | UInt64(first.loadUnaligned(fromByteOffset: blockBytes + 2, as: UInt32.self)) << 32
-                let q = _mm512_mask_blend_epi8(fifthBits, low4, _mm512_or_si512(low4, _mm512_set1_epi8(0x10)))
-                return _mm512_sub_epi8(q, _mm512_set1_epi8(16))
-            }
+            Blocks32.pairTile(Self.self, n, row, blocks, blockBytes: blockBytes, acts, out)
         }
         if blocks % 2 == 1 {
             for t in 0..<count { out[t] += dotPortable(row, blocks - 1..<blocks, acts[t]) }
@@ -74,3 +68,18 @@ extension Q5_0 {
         return total
     }
 }
+
+#if SWIFTLAM_X86_NATIVE
+extension Q5_0: Blocks32.PairUnpacking {
+    static var signedWeights: Bool { true }
+
+    @inline(__always)
+    static func unpackPair(_ first: UnsafeRawPointer, blockBytes: Int) -> __m512i {
+        let low4 = Blocks32.unpackNibblePair(first + 6, stride: blockBytes)
+        let fifthBits = UInt64(first.loadUnaligned(fromByteOffset: 2, as: UInt32.self))
+            | UInt64(first.loadUnaligned(fromByteOffset: blockBytes + 2, as: UInt32.self)) << 32
+        let q = _mm512_mask_blend_epi8(fifthBits, low4, _mm512_or_si512(low4, _mm512_set1_epi8(0x10)))
+        return _mm512_sub_epi8(q, _mm512_set1_epi8(16))
+    }
+}
+#endif

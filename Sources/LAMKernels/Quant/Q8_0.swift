@@ -31,10 +31,7 @@ extension Q8_0 {
         let blockBytes = Self.blockBytes
         #if SWIFTLAM_X86_NATIVE
         DotTile.dispatch(count) { n in
-            Blocks32.pairTile(n, row, blocks, blockBytes: blockBytes, signed: true, acts, out) { first in
-                _mm512_mask_broadcast_i64x4(_mm512_castsi256_si512(_mm256_loadu_epi8(first + 2)), 0xF0,
-                                            _mm256_loadu_epi8(first + blockBytes + 2))
-            }
+            Blocks32.pairTile(Self.self, n, row, blocks, blockBytes: blockBytes, acts, out)
         }
         if blocks % 2 == 1 {
             for t in 0..<count { out[t] += dotPortable(row, blocks - 1..<blocks, acts[t]) }
@@ -58,3 +55,15 @@ extension Q8_0 {
         return total
     }
 }
+
+#if SWIFTLAM_X86_NATIVE
+extension Q8_0: Blocks32.PairUnpacking {
+    static var signedWeights: Bool { true }
+
+    @inline(__always)
+    static func unpackPair(_ first: UnsafeRawPointer, blockBytes: Int) -> __m512i {
+        _mm512_mask_broadcast_i64x4(_mm512_castsi256_si512(_mm256_loadu_epi8(first + 2)), 0xF0,
+                                    _mm256_loadu_epi8(first + blockBytes + 2))
+    }
+}
+#endif
