@@ -37,13 +37,15 @@ public final class Engine: Sendable {
     }
 
     /// Streams the reply. Cancelling the consuming task (or dropping the stream) stops generation at the next token.
-    public func stream(_ request: ChatRequest) -> AsyncThrowingStream<ChatEvent, any Error> {
+    /// `prompt`: the request's prompt when the caller already built it with `prompt(for:)` (a server checks its
+    /// length first); nil renders it here.
+    public func stream(_ request: ChatRequest, prompt: Prompt? = nil) -> AsyncThrowingStream<ChatEvent, any Error> {
         AsyncThrowingStream { continuation in
             let cancelled = Mutex(false)
             continuation.onTermination = { _ in cancelled.withLock { $0 = true } }
             queue.async { [self] in
                 do {
-                    let run = try GenerationRun(request: request, engine: self)
+                    let run = try GenerationRun(request: request, engine: self, prompt: prompt)
                     let completion = try run.generate(session: session, isCancelled: { cancelled.withLock { $0 } }) {
                         continuation.yield($0)
                     }
@@ -88,10 +90,10 @@ struct GenerationRun {
     let format: ToolCallFormat?
     let validator: ToolCallValidator?
 
-    init(request: ChatRequest, engine: Engine) throws(EngineError) {
+    init(request: ChatRequest, engine: Engine, prompt: Prompt?) throws(EngineError) {
         self.request = request
         self.engine = engine
-        prompt = try engine.prompt(for: request)
+        if let prompt { self.prompt = prompt } else { self.prompt = try engine.prompt(for: request) }
         let callsWanted = !request.tools.isEmpty && request.toolChoice != .none
         let format = callsWanted ? request.toolCallFormat ?? engine.model.detectedToolCallFormat ?? .xlam : nil
         self.format = format
@@ -110,8 +112,8 @@ struct GenerationRun {
         } catch {
             throw .invalidRequest("\(error)")
         }
-        guard prompt.tokens.count < engine.contextSize else {
-            throw .invalidRequest("the prompt has \(prompt.tokens.count) tokens; the context holds \(engine.contextSize)")
+        guard self.prompt.tokens.count < engine.contextSize else {
+            throw .invalidRequest("the prompt has \(self.prompt.tokens.count) tokens; the context holds \(engine.contextSize)")
         }
         guard request.maxTokens > 0 else { throw .invalidRequest("max_tokens must be positive") }
     }
