@@ -102,8 +102,17 @@ struct GenerationRun {
             if !request.constrained {
                 grammar = nil
             } else if let format, request.toolChoice != .auto || request.responseSchema == nil {
-                grammar = try Grammar.toolCalls(request.tools, choice: request.toolChoice, format: format,
-                                                parallelCalls: request.parallelToolCalls, strict: true)
+                // Strict (no undeclared properties) keeps models from inventing arguments; a schema that requires
+                // keys it does not declare (BFCL has some) is only satisfiable without it.
+                let build = { (strict: Bool) throws(SchemaError) in
+                    try Grammar.toolCalls(request.tools, choice: request.toolChoice, format: format,
+                                          parallelCalls: request.parallelToolCalls, strict: strict)
+                }
+                do {
+                    grammar = try build(true)
+                } catch .tooComplex {
+                    grammar = try build(false)
+                }
             } else if let schema = request.responseSchema {
                 grammar = try Grammar(schema: JSONSchema(schema))
             } else {
