@@ -61,7 +61,6 @@ extension Q4_K {
     /// Unpacks the 6-bit scales (bytes 0..<8 of the first result) and mins (of the second).
     @inline(__always)
     static func scalesAndMins(_ block: UnsafeRawPointer) -> (UInt64, UInt64) {
-        let blockBytes = Self.blockBytes
         let u0 = block.loadUnaligned(fromByteOffset: 4, as: UInt32.self)
         let u1 = block.loadUnaligned(fromByteOffset: 8, as: UInt32.self)
         let u2 = block.loadUnaligned(fromByteOffset: 12, as: UInt32.self)
@@ -74,7 +73,6 @@ extension Q4_K {
     }
 
     static let dotKernel: DotKernel = { row, blocks, acts, count, out in
-        let blockBytes = Self.blockBytes
         #if SWIFTLAM_X86_NATIVE
         DotTile.dispatch(count) { n in tileAVX512(n, row, blocks, acts, out) }
         #else
@@ -149,7 +147,6 @@ extension Q4_K {
     /// 32 bytes of packed quants → 64 weights in order: the low nibbles, then the high nibbles.
     @inline(__always)
     private static func unpack(_ p: UnsafeRawPointer, _ nibble: __m512i) -> __m512i {
-        let blockBytes = Self.blockBytes
         let q = _mm256_loadu_epi8(p)
         return _mm512_and_si512(_mm512_mask_broadcast_i64x4(_mm512_castsi256_si512(q), 0xF0, _mm256_srli_epi16(q, 4)), nibble)
     }

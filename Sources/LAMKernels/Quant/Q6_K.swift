@@ -43,7 +43,6 @@ public enum Q6_K: QuantFormat {
 extension Q6_K {
 
     static let dotKernel: DotKernel = { row, blocks, acts, count, out in
-        let blockBytes = Self.blockBytes
         #if SWIFTLAM_X86_NATIVE
         DotTile.dispatch(count) { n in tileAVX512(n, row, blocks, acts, out) }
         #else
