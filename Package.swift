@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "LAMTemplates", targets: ["LAMTemplates"]),
         .library(name: "LAMToolCalling", targets: ["LAMToolCalling"]),
         .library(name: "LAMOpenAIAPI", targets: ["LAMOpenAIAPI"]),
+        .library(name: "LAMEngine", targets: ["LAMEngine"]),
         .library(name: "LAMServer", targets: ["LAMServer"]),
         .library(name: "LAMEval", targets: ["LAMEval"]),
     ],
@@ -43,7 +44,12 @@ let package = Package(
         .target(name: "LAMToolCalling", dependencies: ["LAMJSON"]),
         // 5½. The OpenAI chat-completions wire format, shared by the server and by clients of remote endpoints.
         .target(name: "LAMOpenAIAPI", dependencies: ["LAMJSON"]),
-        // 8. Surfaces: the OpenAI-compatible HTTP server.
+        // 6. Engine: loads a model with its tokenizer and template, builds prompts, generates (constrained when
+        //    asked), streams text and call deltas, validates calls.
+        .target(
+            name: "LAMEngine",
+            dependencies: ["LAMJSON", "LAMModelFiles", "LAMModels", "LAMTokenizer", "LAMTemplates", "LAMToolCalling"]),
+        // 8. Surfaces: the OpenAI-compatible HTTP server, and the `lam` command-line tool.
         .target(
             name: "LAMServer",
             dependencies: [
@@ -53,17 +59,16 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
-        // 9. Evaluation: BFCL data, prompts, result files, a port of BFCL's AST checker, score reports.
-        .target(name: "LAMEval", dependencies: ["LAMJSON"]),
-        // 8. Surfaces: the `lam` command-line tool.
         .executableTarget(
             name: "lam",
             dependencies: [
                 "LAMJSON", "LAMModelFiles", "LAMKernels", "LAMModels", "LAMTokenizer", "LAMTemplates",
-                "LAMToolCalling", "LAMOpenAIAPI", "LAMServer", "LAMEval",
+                "LAMToolCalling", "LAMOpenAIAPI", "LAMEngine", "LAMServer", "LAMEval",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // 9. Evaluation: BFCL data, prompts, result files, a port of BFCL's AST checker, score reports.
+        .target(name: "LAMEval", dependencies: ["LAMJSON"]),
 
         // Tests. Golden files live in Tests/Golden and are produced by scripts/golden/*.
         .target(name: "LAMTestSupport", dependencies: ["LAMModelFiles"], path: "Tests/LAMTestSupport"),
@@ -95,5 +100,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "LAMEvalTests", dependencies: ["LAMEval", "LAMJSON", "LAMTestSupport"]),
+        .testTarget(
+            name: "LAMEngineTests",
+            dependencies: ["LAMEngine", "LAMJSON", "LAMModels", "LAMTokenizer", "LAMToolCalling", "LAMTestSupport"]),
     ]
 )

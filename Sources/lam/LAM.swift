@@ -10,11 +10,13 @@ struct LAM: AsyncParsableCommand {
             // Add each subcommand here, one per line, in the order `lam --help` should list them.
             InspectCommand.self,
             TokenizeCommand.self,
-            ServeCommand.self,
             TemplateCommand.self,
-            EvalCommand.self,
             GenerateCommand.self,
+            CallCommand.self,
+            ServeCommand.self,
             BenchCommand.self,
+            MeasureCallsCommand.self,
+            EvalCommand.self,
         ]
     )
 }
