@@ -55,158 +55,106 @@ public struct Usage: Sendable, Hashable {
 }
 
 /// A whole (non-streamed) chat completion: `{"object": "chat.completion", ...}`.
-public struct ChatCompletionResponse: Sendable, Hashable {
-    public struct Choice: Sendable, Hashable {
-        public var index: Int
-        /// The assistant's text, nil when it only called tools.
-        public var content: String?
-        public var toolCalls: [ToolCall]
-        public var finishReason: FinishReason
+public typealias ChatCompletionResponse = CompletionObject<ChatCompletionChoice>
 
-        public init(index: Int = 0, content: String?, toolCalls: [ToolCall] = [], finishReason: FinishReason) {
-            self.index = index
-            self.content = content
-            self.toolCalls = toolCalls
-            self.finishReason = finishReason
-        }
+/// One server-sent event of a streamed chat completion: `{"object": "chat.completion.chunk", ...}`. `usage` is
+/// set only on the last chunk, and only when the request asked for `stream_options.include_usage`.
+public typealias ChatCompletionChunk = CompletionObject<ChatCompletionChunkChoice>
 
-        /// The reply as a message to append to the conversation.
-        public var message: ChatMessage { .assistant(content, toolCalls: toolCalls) }
+/// One choice of a whole chat completion.
+public struct ChatCompletionChoice: CompletionChoice {
+    public static let object = "chat.completion"
 
-        init(json: JSONValue, at path: String) throws(FieldError) {
-            var reader = try FieldReader(json, at: path)
-            index = try reader.integer("index") ?? 0
-            var message = try FieldReader(try reader.required("message"), at: reader.fieldPath("message"))
-            content = try message.string("content")
-            toolCalls = try message.elements("tool_calls", ToolCall.init(json:at:)) ?? []
-            finishReason = try FinishReason(json: try reader.required("finish_reason"), at: reader.fieldPath("finish_reason"))
-        }
+    public var index: Int
+    /// The assistant's text, nil when it only called tools.
+    public var content: String?
+    public var toolCalls: [ToolCall]
+    public var finishReason: FinishReason
 
-        var json: JSONValue {
-            var message: JSONObject = ["role": "assistant", "content": content.map(JSONValue.string) ?? .null, "refusal": .null]
-            if !toolCalls.isEmpty { message["tool_calls"] = .array(toolCalls.map(\.json)) }
-            return [
-                "index": .integer(index), "message": .object(message), "logprobs": .null,
-                "finish_reason": .string(finishReason.rawValue),
-            ]
-        }
+    public init(index: Int = 0, content: String?, toolCalls: [ToolCall] = [], finishReason: FinishReason) {
+        self.index = index
+        self.content = content
+        self.toolCalls = toolCalls
+        self.finishReason = finishReason
     }
 
-    public var id: String
-    /// Unix time in seconds.
-    public var created: Int
-    public var model: String
-    public var choices: [Choice]
-    public var usage: Usage?
+    /// The reply as a message to append to the conversation.
+    public var message: ChatMessage { .assistant(content, toolCalls: toolCalls) }
 
-    public init(id: String, created: Int, model: String, choices: [Choice], usage: Usage?) {
-        self.id = id
-        self.created = created
-        self.model = model
-        self.choices = choices
-        self.usage = usage
-    }
-
-    public init(json: JSONValue) throws(FieldError) {
-        let envelope = try CompletionEnvelope(json: json, choice: Choice.init(json:at:))
-        self.init(id: envelope.id, created: envelope.created, model: envelope.model, choices: envelope.choices,
-                  usage: envelope.usage)
+    public init(json: JSONValue, at path: String) throws(FieldError) {
+        var reader = try FieldReader(json, at: path)
+        index = try reader.integer("index") ?? 0
+        var message = try FieldReader(try reader.required("message"), at: reader.fieldPath("message"))
+        content = try message.string("content")
+        toolCalls = try message.elements("tool_calls", ToolCall.init(json:at:)) ?? []
+        finishReason = try FinishReason(json: try reader.required("finish_reason"), at: reader.fieldPath("finish_reason"))
     }
 
     public var json: JSONValue {
-        CompletionEnvelope<Choice>.json(object: "chat.completion", id: id, created: created, model: model,
-                                        choices: choices.map(\.json), usage: usage?.json)
+        var message: JSONObject = ["role": "assistant", "content": content.map(JSONValue.string) ?? .null, "refusal": .null]
+        if !toolCalls.isEmpty { message["tool_calls"] = .array(toolCalls.map(\.json)) }
+        return [
+            "index": .integer(index), "message": .object(message), "logprobs": .null,
+            "finish_reason": .string(finishReason.rawValue),
+        ]
     }
 }
 
-/// One server-sent event of a streamed chat completion: `{"object": "chat.completion.chunk", ...}`.
-public struct ChatCompletionChunk: Sendable, Hashable {
-    public struct Choice: Sendable, Hashable {
-        public var index: Int
-        public var delta: Delta
-        public var finishReason: FinishReason?
+/// One choice of a streamed chunk.
+public struct ChatCompletionChunkChoice: CompletionChoice {
+    public static let object = "chat.completion.chunk"
 
-        public init(index: Int = 0, delta: Delta, finishReason: FinishReason? = nil) {
-            self.index = index
-            self.delta = delta
-            self.finishReason = finishReason
-        }
+    public var index: Int
+    public var delta: ChatCompletionDelta
+    public var finishReason: FinishReason?
 
-        init(json: JSONValue, at path: String) throws(FieldError) {
-            var reader = try FieldReader(json, at: path)
-            index = try reader.integer("index") ?? 0
-            delta = try Delta(json: try reader.required("delta"), at: reader.fieldPath("delta"))
-            finishReason = try reader.nested("finish_reason", FinishReason.init(json:at:))
-        }
-
-        var json: JSONValue {
-            ["index": .integer(index), "delta": delta.json, "logprobs": .null,
-             "finish_reason": finishReason.map { .string($0.rawValue) } ?? .null]
-        }
+    public init(index: Int = 0, delta: ChatCompletionDelta, finishReason: FinishReason? = nil) {
+        self.index = index
+        self.delta = delta
+        self.finishReason = finishReason
     }
 
-    /// What this chunk adds to the message: the role (first chunk only), text, or pieces of tool calls.
-    public struct Delta: Sendable, Hashable {
-        public var role: ChatMessage.Role?
-        public var content: String?
-        public var toolCalls: [ToolCallDelta]
-
-        public init(role: ChatMessage.Role? = nil, content: String? = nil, toolCalls: [ToolCallDelta] = []) {
-            self.role = role
-            self.content = content
-            self.toolCalls = toolCalls
-        }
-
-        init(json: JSONValue, at path: String) throws(FieldError) {
-            var reader = try FieldReader(json, at: path)
-            if let roleName = try reader.string("role") {
-                guard let role = ChatMessage.Role(rawValue: roleName) else { throw reader.error("role", "unknown role '\(roleName)'") }
-                self.role = role
-            }
-            content = try reader.string("content")
-            toolCalls = try reader.elements("tool_calls", ToolCallDelta.init(json:at:)) ?? []
-        }
-
-        var json: JSONValue {
-            var builder = ObjectBuilder()
-            builder.set("role", role?.rawValue)
-            builder.set("content", content)
-            if !toolCalls.isEmpty { builder.set("tool_calls", .array(toolCalls.map(\.json))) }
-            return builder.json
-        }
-    }
-
-    public var id: String
-    public var created: Int
-    public var model: String
-    public var choices: [Choice]
-    /// Set only on the last chunk, and only when the request asked for `stream_options.include_usage`.
-    public var usage: Usage?
-    /// Whether `usage` is written even when nil: OpenAI puts `"usage": null` on every chunk of a stream that
-    /// asked for usage.
-    public var writesUsage: Bool
-
-    public init(id: String, created: Int, model: String, choices: [Choice], usage: Usage? = nil, writesUsage: Bool = false) {
-        self.id = id
-        self.created = created
-        self.model = model
-        self.choices = choices
-        self.usage = usage
-        self.writesUsage = writesUsage || usage != nil
-    }
-
-    public init(json: JSONValue) throws(FieldError) {
-        let envelope = try CompletionEnvelope(json: json, choice: Choice.init(json:at:))
-        self.init(id: envelope.id, created: envelope.created, model: envelope.model, choices: envelope.choices,
-                  usage: envelope.usage, writesUsage: envelope.hasUsageMember)
+    public init(json: JSONValue, at path: String) throws(FieldError) {
+        var reader = try FieldReader(json, at: path)
+        index = try reader.integer("index") ?? 0
+        delta = try ChatCompletionDelta(json: try reader.required("delta"), at: reader.fieldPath("delta"))
+        finishReason = try reader.nested("finish_reason", FinishReason.init(json:at:))
     }
 
     public var json: JSONValue {
-        // Not a ternary: its `nil` branch would turn into `JSONValue.null`, which is a literal nil too.
-        var usageMember: JSONValue?
-        if writesUsage { usageMember = usage?.json ?? .null }
-        return CompletionEnvelope<Choice>.json(object: "chat.completion.chunk", id: id, created: created, model: model,
-                                               choices: choices.map(\.json), usage: usageMember)
+        ["index": .integer(index), "delta": delta.json, "logprobs": .null,
+         "finish_reason": finishReason.map { .string($0.rawValue) } ?? .null]
+    }
+}
+
+/// What a chunk adds to the message: the role (first chunk only), text, or pieces of tool calls.
+public struct ChatCompletionDelta: Sendable, Hashable {
+    public var role: ChatMessage.Role?
+    public var content: String?
+    public var toolCalls: [ToolCallDelta]
+
+    public init(role: ChatMessage.Role? = nil, content: String? = nil, toolCalls: [ToolCallDelta] = []) {
+        self.role = role
+        self.content = content
+        self.toolCalls = toolCalls
+    }
+
+    init(json: JSONValue, at path: String) throws(FieldError) {
+        var reader = try FieldReader(json, at: path)
+        if let roleName = try reader.string("role") {
+            guard let role = ChatMessage.Role(rawValue: roleName) else { throw reader.error("role", "unknown role '\(roleName)'") }
+            self.role = role
+        }
+        content = try reader.string("content")
+        toolCalls = try reader.elements("tool_calls", ToolCallDelta.init(json:at:)) ?? []
+    }
+
+    var json: JSONValue {
+        var builder = ObjectBuilder()
+        builder.set("role", role?.rawValue)
+        builder.set("content", content)
+        if !toolCalls.isEmpty { builder.set("tool_calls", .array(toolCalls.map(\.json))) }
+        return builder.json
     }
 }
 

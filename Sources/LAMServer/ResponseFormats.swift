@@ -21,10 +21,10 @@ struct ChatWireFormat: CompletionWireFormat {
     let model: String
     let includeUsage: Bool
 
-    private func chunk(_ delta: ChatCompletionChunk.Delta, finish: FinishReason? = nil) -> JSONValue {
+    private func chunk(_ delta: ChatCompletionDelta, finish: FinishReason? = nil) -> JSONValue {
         ChatCompletionChunk(
             id: id, created: created, model: model,
-            choices: [ChatCompletionChunk.Choice(delta: delta, finishReason: finish)], writesUsage: includeUsage
+            choices: [ChatCompletionChunkChoice(delta: delta, finishReason: finish)], writesUsage: includeUsage
         ).json
     }
 
@@ -49,7 +49,7 @@ struct ChatWireFormat: CompletionWireFormat {
 
     func response(_ transcript: GenerationTranscript, finish: GenerationTranscript.Finish, usage: Usage) -> JSONValue {
         let content: String? = transcript.text.isEmpty && !transcript.toolCalls.isEmpty ? nil : transcript.text
-        let choice = ChatCompletionResponse.Choice(
+        let choice = ChatCompletionChoice(
             content: content, toolCalls: transcript.toolCalls, finishReason: finish.reason)
         return ChatCompletionResponse(id: id, created: created, model: model, choices: [choice], usage: usage).json
     }
