@@ -14,13 +14,15 @@ import Testing
 /// every logit must agree within 1e-3 (the logits spread with a standard deviation of about 3.4).
 struct SafetensorsModelTests {
     static let tolerance: Float = 1e-3
-    /// `--quantize q8_0` against transformers running the same Q8_0-rounded weights: what remains is our int8
-    /// activations (ggml's Q8_0: 32 values share a scale max|x|/127, so each input of each matrix product moves by
-    /// up to 1/254 of its block's largest value). Over the 5–7 products on a logit's path this measured up to 0.03
-    /// here (see the printed figures); the bound is twice the largest measured, and 10× below the 0.3 that
-    /// quantizing the weights itself moves the logits. Argmax must agree wherever transformers' top-2 margin
-    /// exceeds the bound.
-    static let q8_0Tolerance: Float = 0.06
+    /// `--quantize q8_0` against transformers computing the same arithmetic: weights through gguf's Q8_0
+    /// quantizer and back, and each linear layer's input rounded as our int8 activations are (Q8_0: 32 values
+    /// per f16 scale). The integer dot products compute exactly those products, up to summation order — but an
+    /// activation within float rounding of a quantization boundary may round the other way, and these random
+    /// networks amplify one quant step to tenths of a logit: the reference itself computed in fp32 and in fp64
+    /// differs by up to 0.32 (scripts/golden/tiny_hf_models.py). So the bound is that noise, 0.35, against the 0.5
+    /// by which quantization itself moves these logits; the median position is printed (Qwen2: ~1e-5; the Llama,
+    /// more chaotic, ~0.09). Argmax must agree wherever transformers' top-2 margin exceeds twice the bound.
+    static let q8_0Tolerance: Float = 0.35
 
     @Test(arguments: ["qwen2-f16", "llama-bf16"])
     func matchesTransformers(model name: String) throws {
@@ -62,24 +64,28 @@ struct SafetensorsModelTests {
         let model = try ModelLoader.load(path: Golden.url("hf-models/\(name)").path,
                                          options: ModelLoadOptions(quantization: .q8_0))
         var largest: Float = 0, largestFromUnquantized: Float = 0
+        var perPosition: [Float] = []
+        let vocabulary = golden.vocab_size
         for sequence in golden.sequences {
             let cache = model.makeCache(capacity: sequence.tokens.count, precision: .f32)
             let logits = try model.evaluate(sequence.tokens, cache: cache, allLogits: true)
-            let difference = maxDifference(logits, sequence.q8_0_logits)
-            #expect(difference <= Self.q8_0Tolerance, "\(name) \(sequence.name): max |Δlogit| \(difference)")
-            largest = max(largest, difference)
-            largestFromUnquantized = max(largestFromUnquantized, maxDifference(logits, sequence.logits))
-            let vocabulary = golden.vocab_size
             for (position, reference) in sequence.q8_0_logits.enumerated() {
+                let ours = Array(logits[(position * vocabulary)..<((position + 1) * vocabulary)])
+                perPosition.append(maxDifference(ours, [reference]))
                 let sorted = reference.sorted(by: >)
-                guard sorted[0] - sorted[1] > Self.q8_0Tolerance else { continue }
-                let ours = logits[(position * vocabulary)..<((position + 1) * vocabulary)]
-                #expect(ours.firstIndex(of: ours.max()!)! - position * vocabulary == reference.firstIndex(of: sorted[0])!,
-                        "\(name) \(sequence.name) position \(position): argmax differs")
+                if sorted[0] - sorted[1] > 2 * Self.q8_0Tolerance {
+                    #expect(ours.firstIndex(of: ours.max()!) == reference.firstIndex(of: sorted[0]),
+                            "\(name) \(sequence.name) position \(position): argmax differs")
+                }
             }
+            largest = max(largest, maxDifference(logits, sequence.q8_0_logits))
+            largestFromUnquantized = max(largestFromUnquantized, maxDifference(logits, sequence.logits))
         }
-        print("\(name) --quantize q8_0 vs transformers on the same Q8_0 weights: max |Δlogit| \(largest); "
+        let median = perPosition.sorted()[perPosition.count / 2]
+        print("\(name) --quantize q8_0 vs transformers on the same Q8_0 weights and activations: median position "
+            + "max |Δlogit| \(median), largest \(largest); "
             + "vs the unquantized model: \(largestFromUnquantized)")
+        #expect(largest <= Self.q8_0Tolerance)
     }
 
     @Test func quantizingAtLoadTimeKeepsTheConfiguration() throws {

@@ -15,8 +15,13 @@ Writes under Tests/Golden/hf-models/:
                  the whole vocabulary, from
         "logits":      transformers running the stored weights upcast to fp32 (BF16 and F16 widen exactly, so
                        this is the model as stored, computed in fp32)
-        "q8_0_logits": the same, after every weight matrix (projections, embedding, output head) went through
-                       gguf's reference Q8_0 quantizer and back — what `--quantize q8_0` stores
+        "q8_0_logits": what `--quantize q8_0` computes: every weight matrix (projections, embedding, output
+                       head) through gguf's reference Q8_0 quantizer and back, and the input of every linear layer
+                       rounded as ggml's Q8_0 activations (per 32 values: scale max|x|/127 kept as f16, quants
+                       rounded half to even) — the integer dot products then compute exactly these products
+                       (an activation within float rounding of a quantization boundary may round either way, and
+                       these random networks amplify one quant step to tenths of a logit: this computation in fp32
+                       and in fp64 differs by up to 0.32)
 
 The weights are random but not transformers' default init (std 0.02 gives near-uniform logits that would hide
 mistakes): matrices scaled to keep activations near unit size, norm weights 1 ± 0.1, biases ±0.1, an output head
@@ -94,14 +99,26 @@ def all_logits(model, ids):
         return model(torch.tensor([ids])).logits[0].double().numpy()
 
 
+def q8_0_activations(x):
+    """x rounded as ggml quantizes activations for Q8_0 weights (our QuantizedActivations does the same)."""
+    blocks = x.reshape(-1, 32)
+    amax = blocks.abs().max(dim=1, keepdim=True).values
+    inverse = torch.where(amax == 0, torch.zeros_like(amax), 127 / amax)
+    quants = torch.round(blocks * inverse)  # half to even
+    return (quants * (amax / 127).half().float()).reshape(x.shape)
+
+
 def quantized_copy(folder):
-    """The saved model in fp32 with every weight matrix replaced by its Q8_0 round trip."""
+    """The saved model in fp32 with every weight matrix replaced by its Q8_0 round trip, and Q8_0 activations."""
     model = AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32, attn_implementation="eager").eval()
     with torch.no_grad():
         for name, p in model.named_parameters():
             if p.dim() == 2:
                 w = p.numpy()
                 p.copy_(torch.from_numpy(dequantize(quantize(w, GGMLQuantizationType.Q8_0), GGMLQuantizationType.Q8_0)))
+    for module in model.modules():
+        if isinstance(module, torch.nn.Linear):
+            module.register_forward_pre_hook(lambda _, inputs: (q8_0_activations(inputs[0]),))
     return model
 
 
