@@ -8,6 +8,14 @@ struct GGUFDecoderLoader {
     let file: GGUFFile
     let architecture: String
     let traits: DecoderTraits
+    let store: WeightStore
+
+    init(file: GGUFFile, architecture: String, traits: DecoderTraits, options: ModelLoadOptions) {
+        self.file = file
+        self.architecture = architecture
+        self.traits = traits
+        store = WeightStore(files: [file], quantization: options.quantization)
+    }
 
     func load() throws(InferenceError) -> TransformerDecoder {
         let configuration = try readConfiguration()
@@ -39,7 +47,7 @@ struct GGUFDecoderLoader {
             ? nil : try vector("rope_freqs.weight", count: c.ropeDimensions / 2)
         let rope = RoPE(dimensions: c.ropeDimensions, base: c.ropeBase, style: c.ropeStyle, scaling: c.ropeScaling,
                         frequencyFactors: frequencyFactors)
-        return TransformerDecoder(configuration: configuration, weights: weights, rope: rope, owner: file)
+        return TransformerDecoder(configuration: configuration, weights: weights, rope: rope, owner: store)
     }
 
     private func readConfiguration() throws(InferenceError) -> ModelConfiguration {
@@ -95,13 +103,7 @@ struct GGUFDecoderLoader {
         guard t.shape == [columns, rows] else {
             throw .badTensor(name: name, problem: "shape \(t.shape), expected [\(columns), \(rows)]")
         }
-        let bytes = file.bytes(of: t)
-        do {
-            return try WeightMatrix(type: t.type, rows: rows, columns: columns, data: bytes.baseAddress!,
-                                    byteCount: bytes.count)
-        } catch {
-            throw .badTensor(name: name, problem: error.description)
-        }
+        return try store.matrix(name: name, type: t.type, rows: rows, columns: columns, bytes: file.bytes(of: t))
     }
 
     private func vector(_ name: String, count: Int) throws(InferenceError) -> [Float] {
@@ -128,7 +130,8 @@ struct GGUFDecoderLoader {
 
 /// What distinguishes one decoder architecture from another in this runtime.
 struct DecoderTraits {
-    /// How the GGUF converter laid out the query and key weights for rotation.
+    /// How the GGUF converter laid out the query and key weights for rotation (Hugging Face checkpoints always
+    /// rotate halves).
     var ggufRopeStyle: RoPE.Style
     /// Whether Q/K/V projections may carry biases.
     var mayHaveBiases: Bool

@@ -1,4 +1,4 @@
-/// Dot products of f16 and bf16 weight rows with f32 activations.
+/// Dot products of f16 weight rows with f32 activations (bf16's is `BF16.dot`).
 enum FloatRows {
     static func dotF16(_ row: UnsafeRawPointer, _ x: UnsafePointer<Float>, count: Int) -> Float {
         let w = row.assumingMemoryBound(to: Float16.self)
@@ -12,21 +12,6 @@ enum FloatRows {
         }
         var total = VectorOps.horizontalSum(acc)
         while i < count { total += Float(w[i]) * x[i]; i += 1 }
-        return total
-    }
-
-    static func dotBF16(_ row: UnsafeRawPointer, _ x: UnsafePointer<Float>, count: Int) -> Float {
-        let w = row.assumingMemoryBound(to: UInt16.self)
-        var acc = SIMD16<Float>()
-        var i = 0
-        while i + 16 <= count {
-            var v = SIMD16<Float>()
-            for l in 0..<16 { v[l] = Float(bitPattern: UInt32(w[i + l]) << 16) }
-            acc.addProduct(v, UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float>.self))
-            i += 16
-        }
-        var total = VectorOps.horizontalSum(acc)
-        while i < count { total += Float(bitPattern: UInt32(w[i]) << 16) * x[i]; i += 1 }
         return total
     }
 }

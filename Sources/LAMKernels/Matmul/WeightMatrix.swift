@@ -60,7 +60,7 @@ public struct WeightMatrix: @unchecked Sendable {
         switch type {
         case .f32: return VectorOps.dot(row(r).assumingMemoryBound(to: Float.self), x, count: columns)
         case .f16: return FloatRows.dotF16(row(r), x, count: columns)
-        case .bf16: return FloatRows.dotBF16(row(r), x, count: columns)
+        case .bf16: return BF16.dot(row(r), x, count: columns)
         default: preconditionFailure("\(type.name) is not a float type")
         }
     }

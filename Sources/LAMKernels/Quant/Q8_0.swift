@@ -67,3 +67,27 @@ extension Q8_0: Blocks32.PairUnpacking {
     }
 }
 #endif
+
+// MARK: - Quantizing weights at load time
+
+extension Q8_0 {
+    /// Encodes `count` values (a whole number of blocks) as Q8_0 blocks at `output`, bit for bit as ggml's
+    /// reference quantizer (and the `gguf` Python package): d = max|x| / 127 stored as f16, q = round(x / d)
+    /// with halves rounded away from zero (`roundf`), computed as x · (1/d) like ggml.
+    public static func quantize(_ x: UnsafePointer<Float>, count: Int, into output: UnsafeMutableRawPointer) {
+        precondition(count % 32 == 0, "\(count) values are not whole Q8_0 blocks")
+        for b in 0..<(count / 32) {
+            let values = x + b * 32
+            let block = output + b * blockBytes
+            var amax: Float = 0
+            for j in 0..<32 { amax = max(amax, abs(values[j])) }
+            let d = amax / 127
+            let inverse: Float = d == 0 ? 0 : 1 / d
+            block.storeBytes(of: Float16(d).bitPattern.littleEndian, toByteOffset: Offset.d, as: UInt16.self)
+            for j in 0..<32 {
+                let q = Int8((values[j] * inverse).rounded(.toNearestOrAwayFromZero))
+                block.storeBytes(of: q, toByteOffset: Offset.qs + j, as: Int8.self)
+            }
+        }
+    }
+}
