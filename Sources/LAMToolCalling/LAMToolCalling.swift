@@ -1,1 +1,0 @@
-// LAMToolCalling: see README, Layers.
