@@ -15,10 +15,13 @@ let package = Package(
         .library(name: "LAMTokenizer", targets: ["LAMTokenizer"]),
         .library(name: "LAMTemplates", targets: ["LAMTemplates"]),
         .library(name: "LAMToolCalling", targets: ["LAMToolCalling"]),
+        .library(name: "LAMAgent", targets: ["LAMAgent"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // 0. JSON with key order kept, parsed strictly and written exactly as Python's json.dumps.
@@ -34,12 +37,21 @@ let package = Package(
         .target(name: "LAMTemplates", dependencies: ["LAMJSON"]),
         // 5. Tool calling: tool schemas, call parsers (incl. streaming), constrained decoding, validation.
         .target(name: "LAMToolCalling", dependencies: ["LAMJSON"]),
+        // 7. Agent: the multi-turn loop (model → validated calls → tools → model), Swift and MCP tools, backends.
+        .target(
+            name: "LAMAgent",
+            dependencies: [
+                "LAMJSON", "LAMToolCalling",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
         // 8. Surfaces: the `lam` command-line tool.
         .executableTarget(
             name: "lam",
             dependencies: [
                 "LAMJSON", "LAMModelFiles", "LAMKernels", "LAMModels", "LAMTokenizer", "LAMTemplates",
-                "LAMToolCalling",
+                "LAMToolCalling", "LAMAgent",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -53,5 +65,10 @@ let package = Package(
         .testTarget(name: "LAMTokenizerTests", dependencies: ["LAMTokenizer", "LAMJSON", "LAMTestSupport"]),
         .testTarget(name: "LAMTemplatesTests", dependencies: ["LAMTemplates", "LAMTestSupport"]),
         .testTarget(name: "LAMToolCallingTests", dependencies: ["LAMToolCalling", "LAMTestSupport"]),
+        .testTarget(
+            name: "LAMAgentTests",
+            dependencies: ["LAMAgent", "LAMJSON", "LAMToolCalling", "LAMTestSupport"],
+            exclude: ["MCPServers", "Stubs"]
+        ),
     ]
 )

@@ -10,6 +10,8 @@ struct LAM: AsyncParsableCommand {
             // Add each subcommand here, one per line, in the order `lam --help` should list them.
             InspectCommand.self,
             TokenizeCommand.self,
+            AgentCommand.self,
+            ChatCommand.self,
         ]
     )
 }
