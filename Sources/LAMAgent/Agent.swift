@@ -1,7 +1,6 @@
 import Foundation
 import LAMJSON
 import LAMToolCalling
-import Synchronization
 
 /// What happens during a user turn, in order, for UIs and logs.
 public enum AgentEvent: Sendable, Hashable {
@@ -32,6 +31,12 @@ public struct TurnOutcome: Sendable, Hashable {
     public var answer: String
     /// Model replies this turn took.
     public var steps: Int
+
+    public init(stop: Stop, answer: String, steps: Int) {
+        self.stop = stop
+        self.answer = answer
+        self.steps = steps
+    }
 }
 
 /// The limits of one agent.
@@ -196,46 +201,6 @@ public actor Agent {
             return CallResult(
                 content: "Error: \(tool.definition.name) did not finish within \(timeout.secondsText).", isError: true)
         }
-    }
-}
-
-private enum TimedOutcome: Sendable {
-    case finished(String)
-    case failed(String)
-    case timedOut
-}
-
-/// Runs `work` but returns after `timeout` even if `work` ignores cancellation (it is cancelled and left to end).
-private func runWithTimeout(
-    _ timeout: Duration, _ work: @escaping @Sendable () async throws -> String
-) async -> TimedOutcome {
-    let resumed = Mutex(false)
-    let timer = Mutex<Task<Void, Never>?>(nil)
-    return await withCheckedContinuation { (continuation: CheckedContinuation<TimedOutcome, Never>) in
-        let finishOnce: @Sendable (TimedOutcome) -> Void = { outcome in
-            let first = resumed.withLock { done in
-                defer { done = true }
-                return !done
-            }
-            guard first else { return }
-            continuation.resume(returning: outcome)
-            timer.withLock { $0?.cancel() }
-        }
-        let worker = Task {
-            do {
-                finishOnce(.finished(try await work()))
-            } catch {
-                finishOnce(.failed("\(error)"))
-            }
-        }
-        let sleeper = Task {
-            do { try await Task.sleep(for: timeout) } catch { return }
-            worker.cancel()
-            finishOnce(.timedOut)
-        }
-        timer.withLock { $0 = sleeper }
-        // The work may have finished before the timer was stored.
-        if resumed.withLock({ $0 }) { sleeper.cancel() }
     }
 }
 

@@ -2,7 +2,7 @@ import Foundation
 import LAMJSON
 import LAMToolCalling
 import MCP
-import System
+import SystemPackage
 
 /// A connection to an MCP server, whose tools become agent tools. Over stdio the server is started as a child
 /// process (ended by `close`); over streamable HTTP it is reached at a URL (see `StreamableHTTPTransport` for why
@@ -13,8 +13,9 @@ public actor MCPServerConnection {
     public let serverName: String
 
     /// Starts `command` (e.g. `["python", "todo_server.py"]`, looked up on PATH) and talks to it over its stdio.
-    public static func launch(_ command: [String], environment: [String: String]? = nil) async throws
-        -> MCPServerConnection
+    public static func launch(
+        _ command: [String], environment: [String: String]? = nil, initializeTimeout: Duration = .seconds(30)
+    ) async throws -> MCPServerConnection
     {
         guard let executable = command.first else { throw AgentError.mcp("empty server command") }
         let process = Process()
@@ -35,7 +36,7 @@ public actor MCPServerConnection {
             output: FileDescriptor(rawValue: toServer.fileHandleForWriting.fileDescriptor)
         )
         do {
-            return try await MCPServerConnection(transport: transport, process: process)
+            return try await open(transport, process: process, timeout: initializeTimeout)
         } catch {
             process.terminate()
             throw AgentError.mcp("'\(command.joined(separator: " "))' did not start as an MCP server: \(error)")
@@ -43,20 +44,37 @@ public actor MCPServerConnection {
     }
 
     /// Connects to a streamable-HTTP MCP endpoint, e.g. `http://127.0.0.1:8000/mcp`.
-    public static func connect(url: String) async throws -> MCPServerConnection {
+    public static func connect(url: String, initializeTimeout: Duration = .seconds(30)) async throws
+        -> MCPServerConnection
+    {
         do {
-            return try await MCPServerConnection(transport: StreamableHTTPTransport(endpoint: url), process: nil)
+            return try await open(StreamableHTTPTransport(endpoint: url), process: nil, timeout: initializeTimeout)
         } catch {
             throw AgentError.mcp("cannot connect to \(url): \(error)")
         }
     }
 
-    private init(transport: any Transport, process: Process?) async throws {
+    /// The SDK's client waits forever when a server exits or never answers `initialize`, so the wait is bounded.
+    private static func open(_ transport: any Transport, process: Process?, timeout: Duration) async throws
+        -> MCPServerConnection
+    {
         let client = Client(name: "swiftlam", version: "0.1")
-        let initialized = try await client.connect(transport: transport)
+        switch await runWithTimeout(timeout, { try await client.connect(transport: transport) }) {
+        case .finished(let initialized):
+            return MCPServerConnection(client: client, process: process, serverName: initialized.serverInfo.name)
+        case .failed(let error):
+            await client.disconnect()
+            throw error
+        case .timedOut:
+            await client.disconnect()
+            throw AgentError.mcp("no answer to initialize within \(timeout)")
+        }
+    }
+
+    private init(client: Client, process: Process?, serverName: String) {
         self.client = client
         self.process = process
-        self.serverName = initialized.serverInfo.name
+        self.serverName = serverName
     }
 
     /// The server's tools. MCP's `destructiveHint` (or a missing `readOnlyHint`, which MCP treats as possibly

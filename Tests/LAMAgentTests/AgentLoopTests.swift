@@ -25,6 +25,12 @@ actor Rendezvous {
     }
 }
 
+final class Flag: Sendable {
+    private let value = Mutex(false)
+    func set() { value.withLock { $0 = true } }
+    var isSet: Bool { value.withLock { $0 } }
+}
+
 @Suite struct AgentLoopTests {
     @Test func callThenAnswerKeepsOneResultMessagePerCall() async throws {
         let model = ScriptedModel([
@@ -137,16 +143,16 @@ actor Rendezvous {
     }
 
     @Test func declinedSideEffectIsNotRun() async throws {
-        let ran = Mutex(false)
+        let ran = Flag()
         let delete = try SwiftTool(name: "delete_all", description: "Deletes", hasSideEffects: true) {
             (_: NoInput) -> String in
-            ran.withLock { $0 = true }
+            ran.set()
             return "deleted"
         }
         let model = ScriptedModel([ModelReply(content: "", calls: [call("delete_all", "{}")]), ModelReply(content: "ok")])
         let agent = try Agent(model: model, tools: [delete], confirmation: { _ in false })
         try await agent.run("clean up")
-        #expect(!ran.withLock { $0 })
+        #expect(!ran.isSet)
         #expect(model.conversations[1].last?.content == "Error: the user declined to run delete_all.")
     }
 

@@ -69,7 +69,8 @@ import Testing
 
     @Test func serverThatIsNotMCPFailsWithItsCommand() async throws {
         await #expect(throws: AgentError.self) {
-            _ = try await MCPServerConnection.launch(["/bin/sh", "-c", "echo not-json; exit 0"])
+            _ = try await MCPServerConnection.launch(
+                ["/bin/sh", "-c", "echo not-json; exit 0"], initializeTimeout: .seconds(2))
         }
     }
 }
