@@ -59,9 +59,9 @@ public typealias ToolConfirmation = @Sendable (AgentToolCall) async -> Bool
 /// The agent loop: model → validated calls → tools (a turn's calls run concurrently) → one result message per call
 /// → model … until the model answers in text. Holds the conversation, so successive `run` calls continue it.
 public actor Agent {
-    public let model: any AgentModel
-    public let tools: [any AgentTool]
-    public let limits: AgentLimits
+    public nonisolated let model: any AgentModel
+    public nonisolated let tools: [any AgentTool]
+    public nonisolated let limits: AgentLimits
     public private(set) var messages: [AgentMessage]
     private let systemPrompt: String?
     private let validator: ToolCallValidator
