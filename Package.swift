@@ -15,15 +15,22 @@ let package = Package(
         .library(name: "LAMTokenizer", targets: ["LAMTokenizer"]),
         .library(name: "LAMTemplates", targets: ["LAMTemplates"]),
         .library(name: "LAMToolCalling", targets: ["LAMToolCalling"]),
+        .library(name: "LAMOpenAIAPI", targets: ["LAMOpenAIAPI"]),
+        .library(name: "LAMEngine", targets: ["LAMEngine"]),
+        .library(name: "LAMServer", targets: ["LAMServer"]),
+        .library(name: "LAMEval", targets: ["LAMEval"]),
         .library(name: "LAMAgent", targets: ["LAMAgent"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        // The OpenAI-compatible server (LAMServer).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.65.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-system", from: "1.0.0"),
     ],
     targets: [
@@ -40,6 +47,13 @@ let package = Package(
         .target(name: "LAMTemplates", dependencies: ["LAMJSON"]),
         // 5. Tool calling: tool schemas, call parsers (incl. streaming), constrained decoding, validation.
         .target(name: "LAMToolCalling", dependencies: ["LAMJSON"]),
+        // 5½. The OpenAI chat-completions wire format, shared by the server and by clients of remote endpoints.
+        .target(name: "LAMOpenAIAPI", dependencies: ["LAMJSON"]),
+        // 6. Engine: loads a model with its tokenizer and template, builds prompts, generates (constrained when
+        //    asked), streams text and call deltas, validates calls.
+        .target(
+            name: "LAMEngine",
+            dependencies: ["LAMJSON", "LAMModelFiles", "LAMModels", "LAMTokenizer", "LAMTemplates", "LAMToolCalling"]),
         // 7. Agent: the multi-turn loop (model → validated calls → tools → model), Swift and MCP tools, backends.
         .target(
             name: "LAMAgent",
@@ -53,18 +67,29 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
-        // 8. Surfaces: the `lam` command-line tool.
+        // 8. Surfaces: the OpenAI-compatible HTTP server, and the `lam` command-line tool.
+        .target(
+            name: "LAMServer",
+            dependencies: [
+                "LAMJSON", "LAMOpenAIAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
         .executableTarget(
             name: "lam",
             dependencies: [
                 "LAMJSON", "LAMModelFiles", "LAMKernels", "LAMModels", "LAMTokenizer", "LAMTemplates",
-                "LAMToolCalling", "LAMAgent",
+                "LAMToolCalling", "LAMOpenAIAPI", "LAMEngine", "LAMServer", "LAMEval", "LAMAgent",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // 9. Evaluation: BFCL data, prompts, result files, a port of BFCL's AST checker, score reports.
+        .target(name: "LAMEval", dependencies: ["LAMJSON"]),
 
         // Tests. Golden files live in Tests/Golden and are produced by scripts/golden/*.
-        .target(name: "LAMTestSupport", path: "Tests/LAMTestSupport"),
+        .target(name: "LAMTestSupport", dependencies: ["LAMModelFiles"], path: "Tests/LAMTestSupport"),
         .testTarget(name: "LAMJSONTests", dependencies: ["LAMJSON", "LAMTestSupport"]),
         .testTarget(name: "LAMModelFilesTests", dependencies: ["LAMModelFiles", "LAMKernels", "LAMTestSupport"]),
         .testTarget(name: "LAMKernelsTests", dependencies: ["LAMKernels", "LAMTestSupport"]),
@@ -72,6 +97,30 @@ let package = Package(
         .testTarget(name: "LAMTokenizerTests", dependencies: ["LAMTokenizer", "LAMJSON", "LAMTestSupport"]),
         .testTarget(name: "LAMTemplatesTests", dependencies: ["LAMTemplates", "LAMTestSupport"]),
         .testTarget(name: "LAMToolCallingTests", dependencies: ["LAMToolCalling", "LAMTestSupport"]),
+        .testTarget(name: "LAMOpenAIAPITests", dependencies: ["LAMOpenAIAPI", "LAMTestSupport"]),
+        // The scripted (fake) chat backend serves the Swift server tests and, through LAMServerTestHost, the
+        // Python real-client suite (scripts/test-server-client) until the engine can serve a real model.
+        .target(name: "LAMServerTestSupport", dependencies: ["LAMServer", "LAMOpenAIAPI"], path: "Tests/LAMServerTestSupport"),
+        .executableTarget(
+            name: "LAMServerTestHost",
+            dependencies: [
+                "LAMServer", "LAMServerTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/LAMServerTestHost"
+        ),
+        .testTarget(
+            name: "LAMServerTests",
+            dependencies: [
+                "LAMServer", "LAMOpenAIAPI", "LAMServerTestSupport", "LAMTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(name: "LAMEvalTests", dependencies: ["LAMEval", "LAMJSON", "LAMTestSupport"]),
+        .testTarget(
+            name: "LAMEngineTests",
+            dependencies: ["LAMEngine", "LAMJSON", "LAMModels", "LAMTokenizer", "LAMToolCalling", "LAMTestSupport"]),
         .testTarget(
             name: "LAMAgentTests",
             dependencies: ["LAMAgent", "LAMJSON", "LAMToolCalling", "LAMTestSupport"],

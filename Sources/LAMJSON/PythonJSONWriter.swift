@@ -29,7 +29,12 @@ private struct PythonJSONWriter {
     let sortKeys: Bool
     let itemSeparator: String
     let keySeparator: String
-    var output = ""
+    /// UTF-8 bytes; appending bytes is much cheaper than appending many small Strings.
+    var bytes: [UInt8] = []
+    /// "\n" plus the indentation of each nesting level, built once per level.
+    private var newlineAndIndents: [String] = []
+
+    var output: String { String(decoding: bytes, as: UTF8.self) }
 
     init(indent: String?, ensureASCII: Bool, sortKeys: Bool, itemSeparator: String, keySeparator: String) {
         self.indent = indent
@@ -37,14 +42,25 @@ private struct PythonJSONWriter {
         self.sortKeys = sortKeys
         self.itemSeparator = itemSeparator
         self.keySeparator = keySeparator
+        bytes.reserveCapacity(256)
+    }
+
+    private mutating func emit(_ text: String) { bytes.append(contentsOf: text.utf8) }
+
+    private mutating func newlineAndIndent(level: Int) -> String? {
+        guard let indent else { return nil }
+        while newlineAndIndents.count <= level {
+            newlineAndIndents.append("\n" + String(repeating: indent, count: newlineAndIndents.count))
+        }
+        return newlineAndIndents[level]
     }
 
     mutating func write(_ value: JSONValue, level: Int) {
         switch value {
-        case .null: output += "null"
-        case .bool(let flag): output += flag ? "true" : "false"
-        case .integer(let number): output += String(number)
-        case .double(let number): output += PythonFloat.json(number)
+        case .null: emit("null")
+        case .bool(let flag): emit(flag ? "true" : "false")
+        case .integer(let number): emit(String(number))
+        case .double(let number): emit(PythonFloat.json(number))
         case .string(let string): writeString(string)
         case .array(let elements):
             writeContainer(open: "[", close: "]", elements, level: level) { writer, element, level in
@@ -54,7 +70,7 @@ private struct PythonJSONWriter {
             let ordered = sortKeys ? members.elements.sorted { $0.key.unicodeScalars.lexicographicallyPrecedes($1.key.unicodeScalars) } : Array(members.elements)
             writeContainer(open: "{", close: "}", ordered, level: level) { writer, member, level in
                 writer.writeString(member.key)
-                writer.output += writer.keySeparator
+                writer.emit(writer.keySeparator)
                 writer.write(member.value, level: level)
             }
         }
@@ -65,45 +81,55 @@ private struct PythonJSONWriter {
         writeElement: (inout PythonJSONWriter, Element, Int) -> Void
     ) {
         guard !elements.isEmpty else {
-            output += open + close
+            emit(open)
+            emit(close)
             return
         }
-        output += open
+        emit(open)
         let innerLevel = level + 1
-        let newlineAndIndent = indent.map { "\n" + String(repeating: $0, count: innerLevel) }
+        let innerBreak = newlineAndIndent(level: innerLevel)
         for (index, element) in elements.enumerated() {
-            if index > 0 { output += itemSeparator }
-            if let newlineAndIndent { output += newlineAndIndent }
+            if index > 0 { emit(itemSeparator) }
+            if let innerBreak { emit(innerBreak) }
             writeElement(&self, element, innerLevel)
         }
-        if let indent { output += "\n" + String(repeating: indent, count: level) }
-        output += close
+        if let outerBreak = newlineAndIndent(level: level) { emit(outerBreak) }
+        emit(close)
     }
 
     private mutating func writeString(_ string: String) {
-        output += "\""
+        bytes.append(0x22)
+        // Most strings need no escape at all: copy their bytes whole.
+        let needsEscape = string.utf8.contains { byte in
+            byte < 0x20 || byte == 0x22 || byte == 0x5C || (ensureASCII && byte > 0x7E)
+        }
+        if !needsEscape {
+            bytes.append(contentsOf: string.utf8)
+            bytes.append(0x22)
+            return
+        }
         for scalar in string.unicodeScalars {
             switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case "\u{08}": output += "\\b"
-            case "\u{0C}": output += "\\f"
+            case "\"": emit("\\\"")
+            case "\\": emit("\\\\")
+            case "\n": emit("\\n")
+            case "\r": emit("\\r")
+            case "\t": emit("\\t")
+            case "\u{08}": emit("\\b")
+            case "\u{0C}": emit("\\f")
             case _ where scalar.value < 0x20 || (ensureASCII && scalar.value > 0x7E):
                 writeUnicodeEscape(scalar)
             default:
-                output.unicodeScalars.append(scalar)
+                bytes.append(contentsOf: String(scalar).utf8)
             }
         }
-        output += "\""
+        bytes.append(0x22)
     }
 
     private mutating func writeUnicodeEscape(_ scalar: Unicode.Scalar) {
         for unit in String(scalar).utf16 {
             let hex = String(unit, radix: 16)
-            output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            emit("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
         }
     }
 }

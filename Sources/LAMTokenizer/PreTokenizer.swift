@@ -51,11 +51,6 @@ struct PreTokenizer: Sendable {
         let classes = text.classes
         let end = range.upperBound
         var index = range.lowerBound
-        func run(from start: Int, while predicate: (ScannedText.Classes) -> Bool) -> Int {
-            var position = start
-            while position < end && predicate(classes[position]) { position += 1 }
-            return position
-        }
         while index < end {
             let current = classes[index]
             let pieceEnd: Int
@@ -64,11 +59,11 @@ struct PreTokenizer: Sendable {
                 pieceEnd = index + length
             } else if current.contains(.letter) {
                 // \p{L}+ (the optional prefix is absent)
-                pieceEnd = run(from: index) { $0.contains(.letter) }
+                pieceEnd = runEnd(classes, from: index, end: end) { $0.contains(.letter) }
             } else if !current.contains(.lineBreak) && !current.contains(.number)
                         && index + 1 < end && classes[index + 1].contains(.letter) {
                 // [^\r\n\p{L}\p{N}]\p{L}+
-                pieceEnd = run(from: index + 1) { $0.contains(.letter) }
+                pieceEnd = runEnd(classes, from: index + 1, end: end) { $0.contains(.letter) }
             } else if current.contains(.number) {
                 // \p{N} or \p{N}{1,3}
                 var position = index + 1
@@ -78,8 +73,8 @@ struct PreTokenizer: Sendable {
                 pieceEnd = position
             } else if current.isOther || (current.contains(.space) && index + 1 < end && classes[index + 1].isOther) {
                 //  ?[^\s\p{L}\p{N}]+[\r\n]*
-                let symbols = run(from: current.isOther ? index : index + 1) { $0.isOther }
-                pieceEnd = run(from: symbols) { $0.contains(.lineBreak) }
+                let symbols = runEnd(classes, from: current.isOther ? index : index + 1, end: end) { $0.isOther }
+                pieceEnd = runEnd(classes, from: symbols, end: end) { $0.contains(.lineBreak) }
             } else {
                 pieceEnd = whitespacePieceEnd(classes, from: index, end: end, lineBreaksFirst: true)
             }
@@ -92,11 +87,6 @@ struct PreTokenizer: Sendable {
         let classes = text.classes
         let end = range.upperBound
         var index = range.lowerBound
-        func run(from start: Int, while predicate: (ScannedText.Classes) -> Bool) -> Int {
-            var position = start
-            while position < end && predicate(classes[position]) { position += 1 }
-            return position
-        }
         while index < end {
             let current = classes[index]
             // The class of the run that starts here, after an optional leading space.
@@ -107,17 +97,26 @@ struct PreTokenizer: Sendable {
             if current.contains(.apostrophe), let length = contractionLength(text, at: index, end: end, ignoringCase: false) {
                 pieceEnd = index + length
             } else if runClass.contains(.letter) {
-                pieceEnd = run(from: runStart) { $0.contains(.letter) }
+                pieceEnd = runEnd(classes, from: runStart, end: end) { $0.contains(.letter) }
             } else if runClass.contains(.number) {
-                pieceEnd = run(from: runStart) { $0.contains(.number) }
+                pieceEnd = runEnd(classes, from: runStart, end: end) { $0.contains(.number) }
             } else if runClass.isOther {
-                pieceEnd = run(from: runStart) { $0.isOther }
+                pieceEnd = runEnd(classes, from: runStart, end: end) { $0.isOther }
             } else {
                 pieceEnd = whitespacePieceEnd(classes, from: index, end: end, lineBreaksFirst: false)
             }
             emit(index..<pieceEnd)
             index = pieceEnd
         }
+    }
+
+    /// Where the run of characters from `start` (stopping at `end`) whose classes satisfy `predicate` ends.
+    private static func runEnd(
+        _ classes: [ScannedText.Classes], from start: Int, end: Int, while predicate: (ScannedText.Classes) -> Bool
+    ) -> Int {
+        var position = start
+        while position < end && predicate(classes[position]) { position += 1 }
+        return position
     }
 
     /// The whitespace alternatives, at a whitespace character: `\s*[\r\n]+` (only when `lineBreaksFirst`),

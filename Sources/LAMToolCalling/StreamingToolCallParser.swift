@@ -404,19 +404,25 @@ public struct StreamingToolCallParser {
     private mutating func endBlockOnError(_ block: inout Block, at: Int) -> Bool {
         position = at
         flushArguments(of: &block)
+        abandon(block, at: at, cutOff: "arguments cut off by invalid JSON at byte \(at)")
+        position = at
+        mode = .text
+        return true
+    }
+
+    /// Ends a block that stopped before its closer, at byte `at`: one without calls is ordinary text; one with
+    /// calls keeps them, and a call whose arguments were still open is marked incomplete, `cutOff` saying why.
+    private mutating func abandon(_ block: Block, at: Int, cutOff: String) {
         if block.calls == 0 {
             textStart = block.start
         } else {
             problems += block.problems
             if let item = block.item, let index = item.index, item.argumentsEnd == nil {
-                problems.append("call \(index): arguments cut off by invalid JSON at byte \(at)")
+                problems.append("call \(index): \(cutOff)")
                 incompleteCalls.insert(index)
             }
             textStart = at
         }
-        position = at
-        mode = .text
-        return true
     }
 
     private mutating func scanCloser(_ block: Block, valueEnd: Int, final: Bool) -> Bool {
@@ -466,16 +472,7 @@ public struct StreamingToolCallParser {
                 endBlock(ended, resumeAt: valueEnd)
                 break
             }
-            if block.calls == 0 {
-                textStart = block.start
-            } else {
-                problems += block.problems
-                if let item = block.item, let index = item.index, item.argumentsEnd == nil {
-                    problems.append("call \(index): output ended inside its arguments")
-                    incompleteCalls.insert(index)
-                }
-                textStart = bytes.count
-            }
+            abandon(block, at: bytes.count, cutOff: "output ended inside its arguments")
         case .closer(let block, let valueEnd):
             endBlock(block, resumeAt: block.calls > 0 ? bytes.count : valueEnd)
             if block.calls == 0 { textStart = block.start }

@@ -10,6 +10,13 @@ struct LAM: AsyncParsableCommand {
             // Add each subcommand here, one per line, in the order `lam --help` should list them.
             InspectCommand.self,
             TokenizeCommand.self,
+            TemplateCommand.self,
+            GenerateCommand.self,
+            CallCommand.self,
+            ServeCommand.self,
+            BenchCommand.self,
+            MeasureCallsCommand.self,
+            EvalCommand.self,
             AgentCommand.self,
             ChatCommand.self,
         ]

@@ -72,3 +72,19 @@ private func goldenLines(_ path: String) throws -> [JSONValue] {
         }
     }
 }
+
+/// Strings without escapes are written whole, the others scalar by scalar: both paths must agree, so the text of
+/// a joined string is the joined texts of its pieces (JSON escapes each code point on its own).
+@Test func plainAndEscapedStringPathsAgree() {
+    let pieces = ["plain ascii", "café ünïcödé 👋🏽", "quote \" here", "back\\slash", "ctrl \u{1}\t\n", "del \u{7F}", ""]
+    for ensureASCII in [false, true] {
+        for a in pieces {
+            for b in pieces {
+                let joined = JSONValue.string(a + b).pythonJSON(ensureASCII: ensureASCII)
+                let left = JSONValue.string(a).pythonJSON(ensureASCII: ensureASCII)
+                let right = JSONValue.string(b).pythonJSON(ensureASCII: ensureASCII)
+                #expect(joined == String(left.dropLast()) + String(right.dropFirst()), "\(a) + \(b)")
+            }
+        }
+    }
+}

@@ -7,22 +7,10 @@ import Testing
 /// files must each parse or fail with a `ModelFileError`, never crash or hang, and any view a parse hands out
 /// must lie inside the data.
 @Suite struct MutationTests {
-    /// xorshift64*: a small deterministic generator, so a failure reproduces.
-    struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state ^= state >> 12
-            state ^= state << 25
-            state ^= state >> 27
-            return state &* 0x2545_F491_4F6C_DD1D
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
-    }
-
     static let interesting: [UInt64] = [0, 1, 2, 3, 4, 7, 8, 31, 32, 33, 64, 255, 256, 0x7FFF_FFFF, 0xFFFF_FFFF,
                                         1 << 32, 1 << 40, 1 << 62, UInt64(Int64.max), UInt64.max]
 
-    static func mutate(_ input: [UInt8], _ rng: inout Generator) -> [UInt8] {
+    static func mutate(_ input: [UInt8], _ rng: inout SeededRandom) -> [UInt8] {
         var bytes = input
         for _ in 0...rng.below(3) {
             guard !bytes.isEmpty else { return bytes }
@@ -43,7 +31,7 @@ import Testing
     }
 
     func run(seed: [UInt8], count: Int, parse: ([UInt8]) -> Void) {
-        var rng = Generator(state: 0x9E37_79B9_7F4A_7C15 ^ UInt64(seed.count))
+        var rng = SeededRandom(seed: UInt64(seed.count))
         parse(seed)
         for _ in 0..<count { parse(Self.mutate(seed, &rng)) }
     }

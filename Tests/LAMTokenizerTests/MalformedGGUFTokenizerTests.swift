@@ -1,5 +1,5 @@
-import Foundation
 import LAMModelFiles
+import LAMTestSupport
 import LAMTokenizer
 import Testing
 
@@ -30,10 +30,9 @@ import Testing
     }
 
     static func load(_ metadata: [(String, GGUFValue)]) throws -> Tokenizer {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("lam-tokenizer-\(UUID().uuidString).gguf")
-        try Data(MinimalGGUF.bytes(metadata)).write(to: url)
-        defer { try? FileManager.default.removeItem(at: url) }
-        return try Tokenizer(gguf: GGUFFile(path: url.path))
+        var builder = GGUFBuilder()
+        builder.metadata = metadata.map { (key: $0.0, value: $0.1) }
+        return try Tokenizer(gguf: GGUFFile(bytes: builder.build()))
     }
 
     static func error(_ metadata: [(String, GGUFValue)]) -> TokenizerError? {
@@ -105,52 +104,5 @@ import Testing
         }
         #expect(outcomes.rejected > 30)
         #expect(outcomes.loaded + outcomes.rejected == 120)
-    }
-}
-
-/// Writes a GGUF v3 file holding only metadata (no tensors): enough to exercise the tokenizer loader.
-enum MinimalGGUF {
-    static func bytes(_ metadata: [(String, GGUFValue)]) -> [UInt8] {
-        var out = Array("GGUF".utf8)
-        append(UInt32(3), &out)
-        append(UInt64(0), &out)
-        append(UInt64(metadata.count), &out)
-        for (key, value) in metadata {
-            appendString(key, &out)
-            append(value.type.rawValue, &out)
-            appendValue(value, &out)
-        }
-        while out.count % 32 != 0 { out.append(0) }
-        return out
-    }
-
-    private static func append<T: FixedWidthInteger>(_ value: T, _ out: inout [UInt8]) {
-        withUnsafeBytes(of: value.littleEndian) { out += $0 }
-    }
-
-    private static func appendString(_ text: String, _ out: inout [UInt8]) {
-        append(UInt64(text.utf8.count), &out)
-        out += text.utf8
-    }
-
-    /// Only the value kinds the tests above use.
-    private static func appendValue(_ value: GGUFValue, _ out: inout [UInt8]) {
-        switch value {
-        case .string(let text): appendString(text, &out)
-        case .bool(let flag): out.append(flag ? 1 : 0)
-        case .uint32(let number): append(number, &out)
-        case .int64(let number): append(number, &out)
-        case .uint64(let number): append(number, &out)
-        case .array(.string(let texts)):
-            append(GGUFValueType.string.rawValue, &out)
-            append(UInt64(texts.count), &out)
-            for text in texts { appendString(text, &out) }
-        case .array(.int32(let numbers)):
-            append(GGUFValueType.int32.rawValue, &out)
-            append(UInt64(numbers.count), &out)
-            for number in numbers { append(number, &out) }
-        default:
-            fatalError("MinimalGGUF cannot write \(value)")
-        }
     }
 }

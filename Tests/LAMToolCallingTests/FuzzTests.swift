@@ -1,4 +1,5 @@
 import LAMJSON
+import LAMTestSupport
 import LAMToolCalling
 import Testing
 

@@ -1,5 +1,6 @@
 import Foundation
 import LAMJSON
+import LAMTestSupport
 import LAMToolCalling
 import Testing
 

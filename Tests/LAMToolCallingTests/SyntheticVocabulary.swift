@@ -1,4 +1,5 @@
 import LAMJSON
+import LAMTestSupport
 import LAMToolCalling
 
 /// A small byte-level vocabulary shaped like a real BPE one: all 256 single bytes (so any text can be spelled),
@@ -55,19 +56,6 @@ struct SyntheticVocabulary {
             position += tokens[id].count
         }
         return out
-    }
-}
-
-/// A deterministic generator (SplitMix64) so that failures reproduce.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

@@ -1,3 +1,6 @@
+#if SWIFTLAM_X86_NATIVE
+import _Builtin_intrinsics.intel
+#endif
 import LAMModelFiles
 
 /// Q5_0: 32 weights per block, w = d · (q − 16) with q a 5-bit unsigned integer.
@@ -27,3 +30,56 @@ public enum Q5_0: QuantFormat {
         }
     }
 }
+
+/// Q5_0 · Q8_0 dot product. A Q5_0 block (22 bytes) holds 32 weights: `d: f16, qh: u32 (5th bits), qs: [16]
+/// (low nibbles: weights 0..<16, high nibbles: 16..<32)`; weight = d·(q − 16).
+extension Q5_0 {
+
+    static let dotKernel: DotKernel = { row, blocks, acts, count, out in
+        let blockBytes = Self.blockBytes
+        #if SWIFTLAM_X86_NATIVE
+        DotTile.dispatch(count) { n in
+            Blocks32.pairTile(Self.self, n, row, blocks, blockBytes: blockBytes, acts, out)
+        }
+        if blocks % 2 == 1 {
+            for t in 0..<count { out[t] += dotPortable(row, blocks - 1..<blocks, acts[t]) }
+        }
+        #else
+        for t in 0..<count { out[t] = dotPortable(row, 0..<blocks, acts[t]) }
+        #endif
+    }
+
+    static func dotPortable(_ row: UnsafeRawPointer, _ blocks: Range<Int>, _ act: ActivationRow) -> Float {
+        let blockBytes = Self.blockBytes
+        var total: Float = 0
+        for b in blocks {
+            let block = row + b * blockBytes
+            let fifthBits = block.loadUnaligned(fromByteOffset: 2, as: UInt32.self)
+            let qs = (block + 6).assumingMemoryBound(to: UInt8.self)
+            let a = act.quants + b * 32
+            var sumi: Int32 = 0
+            for j in 0..<16 {
+                let low = Int32(qs[j] & 0xF) | Int32((fifthBits >> j) & 1) << 4
+                let high = Int32(qs[j] >> 4) | Int32((fifthBits >> (j + 16)) & 1) << 4
+                sumi += (low - 16) * Int32(a[j]) + (high - 16) * Int32(a[j + 16])
+            }
+            total += act.scales[b] * block.loadF16(at: 0) * Float(sumi)
+        }
+        return total
+    }
+}
+
+#if SWIFTLAM_X86_NATIVE
+extension Q5_0: Blocks32.PairUnpacking {
+    static var signedWeights: Bool { true }
+
+    @inline(__always)
+    static func unpackPair(_ first: UnsafeRawPointer, blockBytes: Int) -> __m512i {
+        let low4 = Blocks32.unpackNibblePair(first + 6, stride: blockBytes)
+        let fifthBits = UInt64(first.loadUnaligned(fromByteOffset: 2, as: UInt32.self))
+            | UInt64(first.loadUnaligned(fromByteOffset: blockBytes + 2, as: UInt32.self)) << 32
+        let q = _mm512_mask_blend_epi8(fifthBits, low4, _mm512_or_si512(low4, _mm512_set1_epi8(0x10)))
+        return _mm512_sub_epi8(q, _mm512_set1_epi8(16))
+    }
+}
+#endif

@@ -1,3 +1,6 @@
+#if SWIFTLAM_X86_NATIVE
+import _Builtin_intrinsics.intel
+#endif
 import LAMModelFiles
 
 /// Q8_0: 32 weights per block, w = d · q with q a signed byte.
@@ -20,3 +23,47 @@ public enum Q8_0: QuantFormat {
         }
     }
 }
+
+/// Q8_0 · Q8_0 dot product. A Q8_0 block (34 bytes) holds 32 weights: `d: f16, qs: [32] int8`; weight = d·q.
+extension Q8_0 {
+
+    static let dotKernel: DotKernel = { row, blocks, acts, count, out in
+        let blockBytes = Self.blockBytes
+        #if SWIFTLAM_X86_NATIVE
+        DotTile.dispatch(count) { n in
+            Blocks32.pairTile(Self.self, n, row, blocks, blockBytes: blockBytes, acts, out)
+        }
+        if blocks % 2 == 1 {
+            for t in 0..<count { out[t] += dotPortable(row, blocks - 1..<blocks, acts[t]) }
+        }
+        #else
+        for t in 0..<count { out[t] = dotPortable(row, 0..<blocks, acts[t]) }
+        #endif
+    }
+
+    static func dotPortable(_ row: UnsafeRawPointer, _ blocks: Range<Int>, _ act: ActivationRow) -> Float {
+        let blockBytes = Self.blockBytes
+        var total: Float = 0
+        for b in blocks {
+            let block = row + b * blockBytes
+            let w = (block + 2).assumingMemoryBound(to: Int8.self)
+            let a = act.quants + b * 32
+            var sumi: Int32 = 0
+            for j in 0..<32 { sumi += Int32(w[j]) * Int32(a[j]) }
+            total += act.scales[b] * block.loadF16(at: 0) * Float(sumi)
+        }
+        return total
+    }
+}
+
+#if SWIFTLAM_X86_NATIVE
+extension Q8_0: Blocks32.PairUnpacking {
+    static var signedWeights: Bool { true }
+
+    @inline(__always)
+    static func unpackPair(_ first: UnsafeRawPointer, blockBytes: Int) -> __m512i {
+        _mm512_mask_broadcast_i64x4(_mm512_castsi256_si512(_mm256_loadu_epi8(first + 2)), 0xF0,
+                                    _mm256_loadu_epi8(first + blockBytes + 2))
+    }
+}
+#endif

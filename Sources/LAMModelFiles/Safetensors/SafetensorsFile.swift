@@ -47,7 +47,8 @@ public final class SafetensorsFile: Sendable {
     public let file: MappedFile
     /// The optional `__metadata__` string map.
     public let metadata: [String: String]
-    /// Tensors in data order.
+    /// Tensors in data order, as the Python `safetensors` package's `offset_keys()` lists them (its `keys()` sorts
+    /// by name; neither follows the header, so the header's key order is not kept).
     public let tensors: [SafetensorsTensorInfo]
     private let tensorIndex: [String: Int]
 

@@ -1,0 +1,62 @@
+#if SWIFTLAM_X86_NATIVE
+import _Builtin_intrinsics.intel
+#endif
+
+/// The shared loop of the 32-weight block formats (Q8_0, Q5_0, Q4_1) against Q8_0/Q8_1 activations:
+/// per block, `d_w · d_a · Σ q·a`. Each format supplies how to unpack two consecutive blocks into 64 int8
+/// weights; the blocks' f16 scale `d` sits at byte 0.
+enum Blocks32 {
+    #if SWIFTLAM_X86_NATIVE
+    /// How a 32-weight format turns two consecutive blocks into 64 int8 weights (a protocol rather than a
+    /// closure so that the generic loop below is specialised and the unpacking inlined).
+    protocol PairUnpacking {
+        /// Whether the unpacked weights are signed (Q8_0, Q5_0) or unsigned 4-bit values (Q4_1).
+        static var signedWeights: Bool { get }
+        static func unpackPair(_ first: UnsafeRawPointer, blockBytes: Int) -> __m512i
+    }
+
+    /// Signed weights need their magnitudes for vpdpbusd (unsigned × signed), with their signs moved onto
+    /// the activations. Returns per token the sum over the first `blocks - blocks % 2` blocks; the caller
+    /// adds an odd last one.
+    @inline(__always)
+    static func pairTile<Format: PairUnpacking>(_ format: Format.Type, _ n: Int, _ row: UnsafeRawPointer, _ blocks: Int,
+                                                blockBytes: Int, _ acts: UnsafePointer<ActivationRow>,
+                                                _ out: UnsafeMutablePointer<Float>) {
+        let signed = Format.signedWeights
+        let halves = _mm512_set_epi32(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0)
+        var acc = InlineArray<4, __m512>(repeating: _mm512_setzero_ps())
+        var b = 0
+        while b + 1 < blocks {
+            let first = row + b * blockBytes
+            let w = Format.unpackPair(first, blockBytes: blockBytes)
+            let magnitudes = signed ? _mm512_abs_epi8(w) : w
+            let negative = signed ? _mm512_movepi8_mask(w) : 0
+            let dw = _mm512_mask_blend_ps(0xFF00, _mm512_set1_ps(first.loadF16(at: 0)),
+                                          _mm512_set1_ps(first.loadF16(at: blockBytes)))
+            for t in 0..<n {
+                var a = _mm512_loadu_si512(UnsafeRawPointer(acts[t].quants + 32 * b))
+                if signed { a = _mm512_mask_sub_epi8(a, negative, _mm512_setzero_si512(), a) }
+                let dot = _mm512_dpbusd_epi32(_mm512_setzero_si512(), magnitudes, a)
+                let scalePair = _mm_castpd_ps(_mm_load_sd(UnsafeRawPointer(acts[t].scales + b).assumingMemoryBound(to: Double.self)))
+                let da = _mm512_permutexvar_ps(halves, _mm512_castps128_ps512(scalePair))
+                acc[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot), _mm512_mul_ps(dw, da), acc[t])
+            }
+            b += 2
+        }
+        for t in 0..<n { out[t] = _mm512_reduce_add_ps(acc[t]) }
+    }
+
+    /// Two consecutive 16-byte nibble arrays (at `p` and `p + stride`) → 64 weights: each block's low
+    /// nibbles (its weights 0..<16), then its high nibbles (16..<32).
+    @inline(__always)
+    static func unpackNibblePair(_ p: UnsafeRawPointer, stride: Int) -> __m512i {
+        let q0 = _mm_loadu_epi8(p), q1 = _mm_loadu_epi8(p + stride)
+        let low = _mm256_set_m128i(q1, q0)
+        let high = _mm256_srli_epi16(low, 4)
+        // [q0 low | q0 high | q1 low | q1 high]
+        let ordered = _mm512_permutexvar_epi64(_mm512_set_epi64(7, 6, 3, 2, 5, 4, 1, 0),
+                                               _mm512_mask_broadcast_i64x4(_mm512_castsi256_si512(low), 0xF0, high))
+        return _mm512_and_si512(ordered, _mm512_set1_epi8(0x0F))
+    }
+    #endif
+}

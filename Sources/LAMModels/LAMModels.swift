@@ -1,1 +1,0 @@
-// LAMModels: see README, Layers.

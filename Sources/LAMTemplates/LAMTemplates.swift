@@ -1,1 +1,0 @@
-// LAMTemplates: see README, Layers.

@@ -1,6 +1,0 @@
-import Testing
-import LAMTestSupport
-
-@Test func testModelsDirectoryIsConfigured() {
-    #expect(!TestModel.directory.path.isEmpty)
-}
