@@ -58,7 +58,7 @@ let package = Package(
         .target(
             name: "LAMAgent",
             dependencies: [
-                "LAMJSON", "LAMToolCalling",
+                "LAMJSON", "LAMToolCalling", "LAMModels", "LAMEngine",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -123,7 +123,7 @@ let package = Package(
             dependencies: ["LAMEngine", "LAMJSON", "LAMModels", "LAMTokenizer", "LAMToolCalling", "LAMTestSupport"]),
         .testTarget(
             name: "LAMAgentTests",
-            dependencies: ["LAMAgent", "LAMJSON", "LAMToolCalling", "LAMTestSupport"],
+            dependencies: ["LAMAgent", "LAMEngine", "LAMJSON", "LAMToolCalling", "LAMTestSupport"],
             exclude: ["MCPServers", "Stubs"]
         ),
     ]

@@ -31,6 +31,8 @@ public actor MCPServerConnection {
         } catch {
             throw AgentError.mcp("cannot start '\(command.joined(separator: " "))': \(error)")
         }
+        // A server that exits while a request is being written must fail that request, not end this process.
+        signal(SIGPIPE, SIG_IGN)
         let transport = StdioTransport(
             input: FileDescriptor(rawValue: fromServer.fileHandleForReading.fileDescriptor),
             output: FileDescriptor(rawValue: toServer.fileHandleForWriting.fileDescriptor)
@@ -38,7 +40,7 @@ public actor MCPServerConnection {
         do {
             return try await open(transport, process: process, timeout: initializeTimeout)
         } catch {
-            process.terminate()
+            await process.stop()
             throw AgentError.mcp("'\(command.joined(separator: " "))' did not start as an MCP server: \(error)")
         }
     }
@@ -54,11 +56,12 @@ public actor MCPServerConnection {
         }
     }
 
-    /// The SDK's client waits forever when a server exits or never answers `initialize`, so the wait is bounded.
+    /// The SDK's client waits forever for a server that never answers `initialize`, so the wait is bounded.
     private static func open(_ transport: any Transport, process: Process?, timeout: Duration) async throws
         -> MCPServerConnection
     {
         let client = Client(name: "swiftlam", version: "0.1")
+        let transport = ServerEndTransport(transport)
         switch await runWithTimeout(timeout, { try await client.connect(transport: transport) }) {
         case .finished(let initialized):
             return MCPServerConnection(client: client, process: process, serverName: initialized.serverInfo.name)
@@ -112,10 +115,7 @@ public actor MCPServerConnection {
 
     public func close() async {
         await client.disconnect()
-        if let process, process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
+        await process?.stop()
     }
 }
 

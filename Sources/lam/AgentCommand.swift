@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import LAMAgent
+import LAMEngine
 import LAMJSON
+import LAMModels
 
 /// `lam agent`: runs one task through the agent loop to its end and prints the trajectory.
 struct AgentCommand: AsyncParsableCommand {
@@ -63,8 +65,14 @@ struct AgentOptions: ParsableArguments {
     @Option(help: "Seconds a tool call may take.")
     var toolTimeout: Double = 60
 
-    @Option(help: "Sampling temperature sent to the model.")
+    @Option(help: "Sampling temperature (default: greedy in process, the server's default with --endpoint).")
     var temperature: Double?
+
+    @Option(help: "Without --endpoint: most tokens one model reply may generate.")
+    var maxTokens = 1024
+
+    @Option(help: "Without --endpoint: positions the KV cache holds (the whole conversation must fit).")
+    var contextSize = 8192
 
     @Flag(name: .shortAndLong, help: "Run side-effecting tools without asking.")
     var yes = false
@@ -83,8 +91,11 @@ struct AgentOptions: ParsableArguments {
                 baseURL: endpoint, modelName: model,
                 apiKey: apiKey ?? ProcessInfo.processInfo.environment["OPENAI_API_KEY"], sampling: sampling)
         }
-        // The in-process backend (LAMEngine) plugs in here.
-        throw ValidationError("the in-process model is not wired into `lam agent` yet: use --endpoint URL --model NAME")
+        var sampling = SamplingParameters.greedy
+        if let temperature { sampling.temperature = Float(temperature) }
+        return EngineModel(
+            engine: Engine(model: try LoadedModel.load(path: model), contextSize: contextSize), sampling: sampling,
+            maxTokens: maxTokens)
     }
 }
 
@@ -108,7 +119,7 @@ struct AgentSession {
             agent = try Agent(
                 model: try options.makeModel(), tools: tools, systemPrompt: options.system,
                 limits: AgentLimits(maximumSteps: options.maxSteps, toolTimeout: .milliseconds(Int(options.toolTimeout * 1000))),
-                confirmation: options.yes ? nil : askOnTerminal)
+                confirmation: options.yes ? nil : { await TerminalConfirmation.shared.ask($0) })
         } catch {
             for connection in connections { await connection.close() }
             throw error
@@ -121,15 +132,28 @@ struct AgentSession {
     }
 }
 
-/// Asks on the terminal before a side-effecting call; without a terminal the call is declined (use --yes).
-@Sendable func askOnTerminal(_ call: AgentToolCall) async -> Bool {
-    guard isatty(STDIN_FILENO) != 0 else {
-        FileHandle.standardError.write(Data("declined \(call.name): no terminal to ask (pass --yes to allow)\n".utf8))
-        return false
+/// Asks on the terminal before a side-effecting call, one question at a time (a turn's calls run concurrently);
+/// without a terminal the call is declined (use --yes).
+actor TerminalConfirmation {
+    static let shared = TerminalConfirmation()
+
+    func ask(_ call: AgentToolCall) async -> Bool {
+        guard isatty(STDIN_FILENO) != 0 else {
+            standardError("declined \(call.name): no terminal to ask (pass --yes to allow)\n")
+            return false
+        }
+        standardError("Run \(call.name)(\(call.arguments))? [y/N] ")
+        let answer = await readLineOffThePool()?.lowercased() ?? ""
+        return answer == "y" || answer == "yes"
     }
-    FileHandle.standardError.write(Data("Run \(call.name)(\(call.arguments))? [y/N] ".utf8))
-    let answer = readLine()?.lowercased() ?? ""
-    return answer == "y" || answer == "yes"
+}
+
+/// Reads a line of standard input on a Dispatch thread: waiting for the user must not hold one of the few threads
+/// of Swift's cooperative pool, which MCP transports and the model need meanwhile.
+func readLineOffThePool() async -> String? {
+    await withCheckedContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(returning: readLine()) }
+    }
 }
 
 /// Splits a command line like a shell does for simple cases: spaces separate words, quotes group them.

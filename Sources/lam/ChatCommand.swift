@@ -24,7 +24,7 @@ struct ChatCommand: AsyncParsableCommand {
         print("\(session.agent.tools.count) tools. /tools, /reset, /save FILE, /quit")
         while true {
             FileHandle.standardOutput.write(Data("> ".utf8))
-            guard let line = readLine() else { break }
+            guard let line = await readLineOffThePool() else { break }
             let input = line.trimmingCharacters(in: .whitespaces)
             if input.isEmpty { continue }
             if input == "/quit" || input == "/exit" { break }

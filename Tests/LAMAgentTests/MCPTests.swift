@@ -8,44 +8,57 @@ import Testing
 @Suite(.serialized) struct MCPTests {
     static let server = ReferencePython.script("MCPServers/todo_server.py")
 
+    /// Runs `body` with a stdio connection to the to-do server, closing it (and ending the server) afterwards.
+    static func withStdioServer<T>(
+        _ extraArguments: [String] = [], _ body: (MCPServerConnection) async throws -> T
+    ) async throws -> T {
+        let connection = try await MCPServerConnection.launch(
+            [try ReferencePython.path(), Self.server] + extraArguments)
+        do {
+            let result = try await body(connection)
+            await connection.close()
+            return result
+        } catch {
+            await connection.close()
+            throw error
+        }
+    }
+
     @Test func stdioServerToolsAndStatefulCalls() async throws {
-        let connection = try await MCPServerConnection.launch([try ReferencePython.path(), Self.server])
-        defer { Task { await connection.close() } }
-        try await checkTodoServer(connection)
-        await connection.close()
+        try await Self.withStdioServer { try await checkTodoServer($0) }
     }
 
     @Test func streamableHTTPServerToolsAndStatefulCalls() async throws {
-        let process = try ServerProcess([Self.server, "--http", "0"])
-        defer { process.stop() }
-        let connection = try await retrying {
-            try await MCPServerConnection.connect(url: "http://127.0.0.1:\(process.port)/mcp")
+        try await withServer([Self.server, "--http", "0"]) { server in
+            let connection = try await retrying {
+                try await MCPServerConnection.connect(url: "http://127.0.0.1:\(server.port)/mcp")
+            }
+            try await checkTodoServer(connection)
+            await connection.close()
         }
-        try await checkTodoServer(connection)
-        await connection.close()
     }
 
     @Test func agentDrivesTheServerThroughTheLoop() async throws {
-        let connection = try await MCPServerConnection.launch([try ReferencePython.path(), Self.server])
-        let tools = try await connection.tools()
-        let model = ScriptedModel([
-            ModelReply(content: "", calls: [
-                call("add_todo", #"{"title": "write report"}"#), call("add_todo", #"{"title": "call Bob"}"#),
-            ]),
-            ModelReply(content: "", calls: [call("complete_todo", #"{"id": 1}"#)]),
-            ModelReply(content: "", calls: [call("complete_todo", #"{"id": "one"}"#), call("list_todos", "{}")]),
-            ModelReply(content: "Done: write report. Open: call Bob."),
-        ])
-        let agent = try Agent(model: model, tools: tools, limits: AgentLimits(maximumSteps: 6))
-        let outcome = try await agent.run("add two to-dos and complete the first")
-        await connection.close()
-        #expect(outcome.stop == .answered)
-        let results = model.conversations[3].filter { $0.role == .tool }.map(\.content)
-        #expect(results.count == 5)
-        #expect(results[0] == "added #1: write report")
-        #expect(results[2] == "completed #1")
-        #expect(results[3].hasPrefix("Error: arguments at 'id'"))  // caught by the validator, never sent
-        #expect(results[4] == "#1 [x] write report (priority 1)\n#2 [ ] call Bob (priority 1)")
+        try await Self.withStdioServer { connection in
+            let tools = try await connection.tools()
+            let model = ScriptedModel([
+                ModelReply(content: "", calls: [call("add_todo", #"{"title": "write report"}"#)]),
+                // Independent calls, run concurrently.
+                ModelReply(content: "", calls: [
+                    call("add_todo", #"{"title": "call Bob"}"#), call("complete_todo", #"{"id": 1}"#),
+                ]),
+                ModelReply(content: "", calls: [call("complete_todo", #"{"id": "one"}"#), call("list_todos", "{}")]),
+                ModelReply(content: "Done: write report. Open: call Bob."),
+            ])
+            let agent = try Agent(model: model, tools: tools, limits: AgentLimits(maximumSteps: 6))
+            let outcome = try await agent.run("add two to-dos and complete the first")
+            #expect(outcome.stop == .answered)
+            let results = model.conversations[3].filter { $0.role == .tool }.map(\.content)
+            #expect(results.count == 5)
+            #expect(results[0...2] == ["added #1: write report", "added #2: call Bob", "completed #1"])
+            #expect(results[3].hasPrefix("Error: arguments at 'id'"))  // caught by the validator, never sent
+            #expect(results[4] == "#1 [x] write report (priority 1)\n#2 [ ] call Bob (priority 1)")
+        }
     }
 
     private func checkTodoServer(_ connection: MCPServerConnection) async throws {
@@ -71,6 +84,20 @@ import Testing
         await #expect(throws: AgentError.self) {
             _ = try await MCPServerConnection.launch(
                 ["/bin/sh", "-c", "echo not-json; exit 0"], initializeTimeout: .seconds(2))
+        }
+    }
+}
+
+extension MCPTests {
+    /// A server that dies during a call fails that call (and later ones) at once; it does not leave them waiting.
+    @Test func serverThatExitsMidCallFailsTheCall() async throws {
+        try await Self.withStdioServer(["--crash-on", "complete_todo"]) { connection in
+            let tools = try await connection.tools()
+            #expect(try await tools[0].call(arguments: ["title": "x"]) == "added #1: x")
+            let started = ContinuousClock.now
+            await #expect(throws: (any Error).self) { try await tools[2].call(arguments: ["id": 1]) }
+            await #expect(throws: (any Error).self) { try await tools[1].call(arguments: [:]) }
+            #expect(ContinuousClock.now - started < .seconds(10))
         }
     }
 }

@@ -15,21 +15,21 @@ import Testing
 
     private func runTurn(stream: Bool) async throws -> (TurnOutcome, [AgentEvent], [JSONValue]) {
         let requestLog = FileManager.default.temporaryDirectory.appendingPathComponent("stub-\(UUID()).jsonl")
-        let server = try ServerProcess([Self.stub, requestLog.path])
-        defer { server.stop() }
-        let baseURL = "http://127.0.0.1:\(server.port)/v1"
+        defer { try? FileManager.default.removeItem(at: requestLog) }
         let tool = try SwiftTool(name: "add_todo", description: "Add a to-do") { (input: TodoInput) in
             "added #1: \(input.title) (priority \(input.priority ?? 1))"
         }
-        let model = OpenAIEndpointModel(
-            baseURL: baseURL, modelName: "xlam", sampling: stream ? ["temperature": 0] : ["stream": false])
         let log = EventLog()
-        let agent = try Agent(model: model, tools: [tool], systemPrompt: "You manage to-dos.")
-        let outcome = try await agent.run("remember to buy milk", events: log.record)
+        let outcome = try await withServer([Self.stub, requestLog.path]) { server in
+            let model = OpenAIEndpointModel(
+                baseURL: "http://127.0.0.1:\(server.port)/v1", modelName: "xlam",
+                sampling: stream ? ["temperature": 0] : ["stream": false])
+            let agent = try Agent(model: model, tools: [tool], systemPrompt: "You manage to-dos.")
+            return try await agent.run("remember to buy milk", events: log.record)
+        }
         let requests = try String(contentsOf: requestLog, encoding: .utf8).split(separator: "\n").map {
             try JSONValue(parsing: String($0))
         }
-        try? FileManager.default.removeItem(at: requestLog)
         return (outcome, log.events, requests)
     }
 
@@ -58,15 +58,15 @@ import Testing
     }
 
     @Test func httpErrorsNameTheStatusAndBody() async throws {
-        let server = try ServerProcess([Self.stub, "/dev/null"])
-        defer { server.stop() }
-        let model = OpenAIEndpointModel(baseURL: "http://127.0.0.1:\(server.port)/v1", modelName: "missing-model")
-        do {
-            _ = try await model.reply(to: [.user("hi")], tools: [], onText: { _ in })
-            Issue.record("no error")
-        } catch let error as AgentError {
-            #expect(error.description.contains("answered 404"))
-            #expect(error.description.contains("model 'missing-model' not found"))
+        try await withServer([Self.stub, "/dev/null"]) { server in
+            let model = OpenAIEndpointModel(baseURL: "http://127.0.0.1:\(server.port)/v1", modelName: "missing-model")
+            do {
+                _ = try await model.reply(to: [.user("hi")], tools: [], onText: { _ in })
+                Issue.record("no error")
+            } catch let error as AgentError {
+                #expect(error.description.contains("answered 404"))
+                #expect(error.description.contains("model 'missing-model' not found"))
+            }
         }
     }
 }

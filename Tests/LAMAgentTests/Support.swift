@@ -64,40 +64,63 @@ struct MissingVenv: Error, CustomStringConvertible {
     }
 }
 
-/// A helper server started by a test: prints its port on its first line, ended by `stop`.
-final class ServerProcess: Sendable {
+/// A helper server started by a test: prints its port on its first line. Use through `withServer`, which ends it.
+struct ServerProcess: Sendable {
     let port: Int
-    private let process: Process
+    fileprivate let process: Process
+}
 
-    init(_ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try ReferencePython.path())
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = output.fileHandleForReading.availableData
-            guard !chunk.isEmpty else { break }
-            line.append(chunk)
-        }
-        guard let port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
-        else {
-            process.terminate()
-            throw ServerDidNotStart(arguments: arguments)
-        }
-        self.port = port
-        self.process = process
+struct ServerDidNotStart: Error, CustomStringConvertible {
+    let arguments: [String]
+    let firstLine: String
+    var description: String { "\(arguments.joined(separator: " ")) printed \(firstLine.debugDescription), not a port" }
+}
+
+/// Starts the venv python with `arguments`, runs `body` with the server's port, and ends the server (also when
+/// `body` throws). Nothing here holds a thread of the cooperative pool while it waits.
+func withServer<T>(_ arguments: [String], _ body: (ServerProcess) async throws -> T) async throws -> T {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: try ReferencePython.path())
+    process.arguments = arguments
+    let output = Pipe()
+    process.standardOutput = output
+    try process.run()
+    let firstLine = await readFirstLine(output.fileHandleForReading)
+    guard let port = Int(firstLine.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+        await stop(process)
+        throw ServerDidNotStart(arguments: arguments, firstLine: firstLine)
     }
-
-    func stop() {
-        process.terminate()
-        process.waitUntilExit()
+    do {
+        let result = try await body(ServerProcess(port: port, process: process))
+        await stop(process)
+        return result
+    } catch {
+        await stop(process)
+        throw error
     }
 }
 
-struct ServerDidNotStart: Error { let arguments: [String] }
+/// The blocking read happens on a Dispatch thread.
+private func readFirstLine(_ handle: FileHandle) async -> String {
+    await withCheckedContinuation { continuation in
+        DispatchQueue.global().async {
+            var line = Data()
+            while !line.contains(UInt8(ascii: "\n")) {
+                let chunk = handle.availableData
+                guard !chunk.isEmpty else { break }
+                line.append(chunk)
+            }
+            continuation.resume(returning: String(decoding: line, as: UTF8.self))
+        }
+    }
+}
+
+private func stop(_ process: Process) async {
+    process.terminate()
+    let deadline = ContinuousClock.now + .seconds(5)
+    while process.isRunning && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(10)) }
+    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+}
 
 /// Retries `attempt` until it succeeds (servers print their port just before they start listening).
 func retrying<T>(for seconds: Int = 15, _ attempt: () async throws -> T) async throws -> T {
