@@ -43,17 +43,21 @@ public struct CommandTool: AgentTool {
         process.standardInput = input
         process.standardOutput = output
         process.standardError = errors
+        ignoreBrokenPipes()
         try process.run()
-        input.fileHandleForWriting.write(Data(arguments.compactJSON.utf8))
-        try input.fileHandleForWriting.close()
-        // Read both pipes before waiting, so a chatty program cannot fill a pipe and block.
-        async let stdout = Self.readAll(output.fileHandleForReading)
-        async let stderr = Self.readAll(errors.fileHandleForReading)
-        let (out, err) = await (stdout, stderr)
-        await withTaskCancellationHandler {
-            while process.isRunning { try? await Task.sleep(for: .milliseconds(5)) }
+        // A program that exits without reading its input gets EOF on its pipe; the write error is not its failure.
+        try? input.fileHandleForWriting.write(contentsOf: Data(arguments.compactJSON.utf8))
+        try? input.fileHandleForWriting.close()
+        // Read both pipes before waiting, so a chatty program cannot fill a pipe and block. A cancelled call (the
+        // agent's tool timeout) stops the program, which ends the reads.
+        let (out, err) = await withTaskCancellationHandler {
+            async let stdout = Self.readAll(output.fileHandleForReading)
+            async let stderr = Self.readAll(errors.fileHandleForReading)
+            let result = await (stdout, stderr)
+            await process.exited()
+            return result
         } onCancel: {
-            process.terminate()
+            Task { await process.stop() }
         }
         let text = String(decoding: out, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         guard process.terminationStatus == 0 else {

@@ -9,7 +9,9 @@ import SystemPackage
 /// the SDK's own HTTP transport is not used on Linux).
 public actor MCPServerConnection {
     private let client: Client
+    /// A stdio server's process, and the pipe to its standard input.
     private let process: Process?
+    private let serverInput: FileHandle?
     public let serverName: String
 
     /// Starts `command` (e.g. `["python", "todo_server.py"]`, looked up on PATH) and talks to it over its stdio.
@@ -31,14 +33,14 @@ public actor MCPServerConnection {
         } catch {
             throw AgentError.mcp("cannot start '\(command.joined(separator: " "))': \(error)")
         }
-        // A server that exits while a request is being written must fail that request, not end this process.
-        signal(SIGPIPE, SIG_IGN)
+        ignoreBrokenPipes()
         let transport = StdioTransport(
             input: FileDescriptor(rawValue: fromServer.fileHandleForReading.fileDescriptor),
             output: FileDescriptor(rawValue: toServer.fileHandleForWriting.fileDescriptor)
         )
         do {
-            return try await open(transport, process: process, timeout: initializeTimeout)
+            return try await open(
+                transport, process: process, serverInput: toServer.fileHandleForWriting, timeout: initializeTimeout)
         } catch {
             await process.stop()
             throw AgentError.mcp("'\(command.joined(separator: " "))' did not start as an MCP server: \(error)")
@@ -50,21 +52,23 @@ public actor MCPServerConnection {
         -> MCPServerConnection
     {
         do {
-            return try await open(StreamableHTTPTransport(endpoint: url), process: nil, timeout: initializeTimeout)
+            return try await open(
+                StreamableHTTPTransport(endpoint: url), process: nil, serverInput: nil, timeout: initializeTimeout)
         } catch {
             throw AgentError.mcp("cannot connect to \(url): \(error)")
         }
     }
 
     /// The SDK's client waits forever for a server that never answers `initialize`, so the wait is bounded.
-    private static func open(_ transport: any Transport, process: Process?, timeout: Duration) async throws
-        -> MCPServerConnection
-    {
+    private static func open(
+        _ transport: any Transport, process: Process?, serverInput: FileHandle?, timeout: Duration
+    ) async throws -> MCPServerConnection {
         let client = Client(name: "swiftlam", version: "0.1")
         let transport = ServerEndTransport(transport)
         switch await runWithTimeout(timeout, { try await client.connect(transport: transport) }) {
         case .finished(let initialized):
-            return MCPServerConnection(client: client, process: process, serverName: initialized.serverInfo.name)
+            return MCPServerConnection(
+                client: client, process: process, serverInput: serverInput, serverName: initialized.serverInfo.name)
         case .failed(let error):
             await client.disconnect()
             throw error
@@ -74,9 +78,10 @@ public actor MCPServerConnection {
         }
     }
 
-    private init(client: Client, process: Process?, serverName: String) {
+    private init(client: Client, process: Process?, serverInput: FileHandle?, serverName: String) {
         self.client = client
         self.process = process
+        self.serverInput = serverInput
         self.serverName = serverName
     }
 
@@ -113,9 +118,14 @@ public actor MCPServerConnection {
         return text
     }
 
+    /// Disconnects; a stdio server is shut down as MCP asks: its input is closed, and it is stopped if it has not
+    /// exited 2 seconds later.
     public func close() async {
         await client.disconnect()
-        await process?.stop()
+        guard let process else { return }
+        try? serverInput?.close()
+        if await process.exited(within: .seconds(2)) { return }
+        await process.stop()
     }
 }
 

@@ -12,7 +12,7 @@ import MCP
 /// stream ends by throwing (which ends the client's loop), each request still unanswered gets a JSON-RPC error
 /// response first, and later sends fail at once.
 actor ServerEndTransport: Transport {
-    nonisolated let logger: Logger
+    nonisolated let logger = Logger(label: "swiftlam.mcp", factory: { _ in SwiftLogNoOpLogHandler() })
     private let inner: any Transport
     private nonisolated let messages: AsyncThrowingStream<Data, any Error>
     private let continuation: AsyncThrowingStream<Data, any Error>.Continuation
@@ -23,7 +23,6 @@ actor ServerEndTransport: Transport {
 
     init(_ inner: any Transport) {
         self.inner = inner
-        logger = inner.logger
         (messages, continuation) = AsyncThrowingStream.makeStream()
     }
 
@@ -32,10 +31,10 @@ actor ServerEndTransport: Transport {
         let source = await inner.receive()
         forwarding = Task {
             do {
-                for try await message in source { await forward(message) }
-                await end(reason: "the MCP server closed the connection")
+                for try await message in source { forward(message) }
+                end(reason: "the MCP server closed the connection")
             } catch {
-                await end(reason: "the connection to the MCP server failed: \(error)")
+                end(reason: "the connection to the MCP server failed: \(error)")
             }
         }
     }

@@ -116,10 +116,13 @@ struct AgentSession {
                 tools += try await connection.tools() as [any AgentTool]
             }
             for file in options.toolFiles { tools += try CommandTool.load(from: URL(fileURLWithPath: file)) as [any AgentTool] }
+            let ask: ToolConfirmation = { @Sendable call in await TerminalConfirmation.shared.ask(call) }
+            let confirmation = options.yes ? nil : ask
+            let limits = AgentLimits(
+                maximumSteps: options.maxSteps, toolTimeout: .milliseconds(Int(options.toolTimeout * 1000)))
             agent = try Agent(
-                model: try options.makeModel(), tools: tools, systemPrompt: options.system,
-                limits: AgentLimits(maximumSteps: options.maxSteps, toolTimeout: .milliseconds(Int(options.toolTimeout * 1000))),
-                confirmation: options.yes ? nil : { await TerminalConfirmation.shared.ask($0) })
+                model: try options.makeModel(), tools: tools, systemPrompt: options.system, limits: limits,
+                confirmation: confirmation)
         } catch {
             for connection in connections { await connection.close() }
             throw error

@@ -56,7 +56,7 @@ import Testing
             let results = model.conversations[3].filter { $0.role == .tool }.map(\.content)
             #expect(results.count == 5)
             #expect(results[0...2] == ["added #1: write report", "added #2: call Bob", "completed #1"])
-            #expect(results[3].hasPrefix("Error: arguments at 'id'"))  // caught by the validator, never sent
+            #expect(results[3].hasPrefix("Error: arguments at '/id': expected integer"))  // caught by the validator, never sent
             #expect(results[4] == "#1 [x] write report (priority 1)\n#2 [ ] call Bob (priority 1)")
         }
     }

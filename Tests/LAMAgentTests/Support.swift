@@ -115,11 +115,11 @@ private func readFirstLine(_ handle: FileHandle) async -> String {
     }
 }
 
+/// The helper servers keep no state worth a graceful exit (and a child started from a pool thread may have
+/// SIGTERM blocked): they are killed.
 private func stop(_ process: Process) async {
-    process.terminate()
-    let deadline = ContinuousClock.now + .seconds(5)
-    while process.isRunning && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(10)) }
-    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    kill(process.processIdentifier, SIGKILL)
+    while process.isRunning { try? await Task.sleep(for: .milliseconds(5)) }
 }
 
 /// Retries `attempt` until it succeeds (servers print their port just before they start listening).
