@@ -1,4 +1,5 @@
 import LAMEngine
+import LAMJSON
 import LAMModels
 import LAMToolCalling
 
@@ -13,23 +14,26 @@ public struct EngineModel: AgentModel {
     public var maxTokens: Int
     /// The call format; nil: the one detected from the chat template.
     public var toolCallFormat: ToolCallFormat?
+    /// False: at most one call per reply (small models tend to repeat calls when allowed several).
+    public var parallelToolCalls: Bool
 
     public init(
         engine: Engine, sampling: SamplingParameters = .greedy, maxTokens: Int = 1024,
-        toolCallFormat: ToolCallFormat? = nil
+        toolCallFormat: ToolCallFormat? = nil, parallelToolCalls: Bool = true
     ) {
         self.engine = engine
         self.sampling = sampling
         self.maxTokens = maxTokens
         self.toolCallFormat = toolCallFormat
+        self.parallelToolCalls = parallelToolCalls
     }
 
     public func reply(
         to messages: [AgentMessage], tools: [ToolDefinition], onText: @escaping @Sendable (String) -> Void
     ) async throws -> ModelReply {
         let request = ChatRequest(
-            messages: messages.map(\.openAIJSON), tools: tools, toolCallFormat: toolCallFormat,
-            sampling: sampling, maxTokens: maxTokens)
+            messages: messages.map(Self.renderable), tools: tools, toolCallFormat: toolCallFormat,
+            parallelToolCalls: parallelToolCalls, sampling: sampling, maxTokens: maxTokens)
         for try await event in engine.stream(request) {
             switch event {
             case .content(let text): onText(text)
@@ -40,4 +44,19 @@ public struct EngineModel: AgentModel {
         }
         throw CancellationError()
     }
+
+    /// The message as the chat template gets it. Templates write a call's arguments as a JSON object, so a call
+    /// whose arguments are not JSON (cut off by the token limit) is shown with empty arguments; its tool message
+    /// tells the model what was wrong.
+    static func renderable(_ message: AgentMessage) -> JSONValue {
+        var message = message
+        for index in message.toolCalls.indices where message.toolCalls[index].argumentsAreNotJSON {
+            message.toolCalls[index].arguments = "{}"
+        }
+        return message.openAIJSON
+    }
+}
+
+extension AgentToolCall {
+    fileprivate var argumentsAreNotJSON: Bool { (try? JSONValue(parsing: arguments)) == nil }
 }

@@ -1,6 +1,7 @@
 // swift-tools-version: 6.0
-// An agent whose tools are Swift functions, against any OpenAI-compatible endpoint (e.g. `lam serve`).
-// Run: swift run --package-path examples/agent/SwiftToolAgent SwiftToolAgent http://localhost:8080/v1 xLAM-2-1b-fc-r
+// An agent whose tools are Swift functions, on a GGUF model in process or any OpenAI-compatible endpoint.
+// Run: swift run -c release --package-path examples/agent/SwiftToolAgent SwiftToolAgent MODEL.gguf
+//      swift run --package-path examples/agent/SwiftToolAgent SwiftToolAgent http://localhost:8080/v1 xLAM-2-1b-fc-r
 import PackageDescription
 
 let package = Package(
@@ -10,7 +11,9 @@ let package = Package(
     targets: [
         .executableTarget(
             name: "SwiftToolAgent",
-            dependencies: [.product(name: "LAMAgent", package: "SwiftLAM")]
+            dependencies: [
+                .product(name: "LAMAgent", package: "SwiftLAM"), .product(name: "LAMEngine", package: "SwiftLAM"),
+            ]
         )
     ]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import LAMAgent
+import LAMEngine
 
 // A tool's input is a plain Codable struct: its JSON Schema is derived from the type.
 enum TemperatureUnit: String, Codable, Sendable, ToolSchemaEnum { case celsius, fahrenheit }
@@ -23,13 +24,17 @@ let weather = try SwiftTool(name: "get_weather", description: "Current temperatu
     return Weather(city: query.city, temperature: unit == .celsius ? celsius : celsius * 9 / 5 + 32, unit: unit)
 }
 
+// Usage: SwiftToolAgent MODEL.gguf               (the model runs in this process)
+//        SwiftToolAgent ENDPOINT_URL MODEL_NAME   (any OpenAI-compatible server)
 let arguments = CommandLine.arguments
-let endpoint = arguments.count > 1 ? arguments[1] : "http://localhost:8080/v1"
-let modelName = arguments.count > 2 ? arguments[2] : "xLAM-2-1b-fc-r"
-let agent = try Agent(
-    model: OpenAIEndpointModel(baseURL: endpoint, modelName: modelName),
-    tools: [weather],
-    limits: AgentLimits(maximumSteps: 5, toolTimeout: .seconds(10)))
+let model: any AgentModel
+if arguments.count == 2 {
+    model = EngineModel(engine: Engine(model: try LoadedModel.load(path: arguments[1]), contextSize: 4096))
+} else {
+    let endpoint = arguments.count > 1 ? arguments[1] : "http://localhost:8080/v1"
+    model = OpenAIEndpointModel(baseURL: endpoint, modelName: arguments.count > 2 ? arguments[2] : "xLAM-2-1b-fc-r")
+}
+let agent = try Agent(model: model, tools: [weather], limits: AgentLimits(maximumSteps: 5, toolTimeout: .seconds(10)))
 
 let outcome = try await agent.run("Is it warmer in Paris or in Oslo right now?") { event in
     switch event {
