@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "LAMEngine", targets: ["LAMEngine"]),
         .library(name: "LAMServer", targets: ["LAMServer"]),
         .library(name: "LAMEval", targets: ["LAMEval"]),
+        .library(name: "LAMAgent", targets: ["LAMAgent"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -27,6 +28,10 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.65.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.0.0"),
     ],
     targets: [
         // 0. JSON with key order kept, parsed strictly and written exactly as Python's json.dumps.
@@ -49,6 +54,19 @@ let package = Package(
         .target(
             name: "LAMEngine",
             dependencies: ["LAMJSON", "LAMModelFiles", "LAMModels", "LAMTokenizer", "LAMTemplates", "LAMToolCalling"]),
+        // 7. Agent: the multi-turn loop (model → validated calls → tools → model), Swift and MCP tools, backends.
+        .target(
+            name: "LAMAgent",
+            dependencies: [
+                "LAMJSON", "LAMToolCalling", "LAMModels", "LAMEngine",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
         // 8. Surfaces: the OpenAI-compatible HTTP server, and the `lam` command-line tool.
         .target(
             name: "LAMServer",
@@ -63,7 +81,7 @@ let package = Package(
             name: "lam",
             dependencies: [
                 "LAMJSON", "LAMModelFiles", "LAMKernels", "LAMModels", "LAMTokenizer", "LAMTemplates",
-                "LAMToolCalling", "LAMOpenAIAPI", "LAMEngine", "LAMServer", "LAMEval",
+                "LAMToolCalling", "LAMOpenAIAPI", "LAMEngine", "LAMServer", "LAMEval", "LAMAgent",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -103,5 +121,10 @@ let package = Package(
         .testTarget(
             name: "LAMEngineTests",
             dependencies: ["LAMEngine", "LAMJSON", "LAMModels", "LAMTokenizer", "LAMToolCalling", "LAMTestSupport"]),
+        .testTarget(
+            name: "LAMAgentTests",
+            dependencies: ["LAMAgent", "LAMEngine", "LAMJSON", "LAMToolCalling", "LAMTestSupport"],
+            exclude: ["MCPServers", "Stubs"]
+        ),
     ]
 )

@@ -17,6 +17,8 @@ struct LAM: AsyncParsableCommand {
             BenchCommand.self,
             MeasureCallsCommand.self,
             EvalCommand.self,
+            AgentCommand.self,
+            ChatCommand.self,
         ]
     )
 }
