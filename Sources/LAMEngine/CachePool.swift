@@ -1,0 +1,72 @@
+import LAMModels
+
+/// A KV cache together with the tokens whose keys and values it holds (positions `0..<tokens.count`).
+final class CacheSlot {
+    let cache: KVCache
+    var tokens: [Int] = []
+    /// When it was last given back (for choosing which idle slot to overwrite).
+    var lastUsed: UInt64 = 0
+
+    init(cache: KVCache) { self.cache = cache }
+
+    /// Forgets everything after the first `count` tokens.
+    func truncate(to count: Int) {
+        cache.truncate(to: count)
+        tokens.removeSubrange(min(count, tokens.count)...)
+    }
+}
+
+/// The KV caches of the engine: up to `limit` of them, each either in use by one running sequence or idle,
+/// keeping the tokens of the sequence that last used it. A new request takes the idle cache whose tokens share
+/// the longest prefix with its prompt (agents resend the whole conversation each turn, so the previous turn's
+/// cache usually holds most of it) and only evaluates the rest.
+///
+/// Touched only on the scheduler's queue.
+final class CachePool: @unchecked Sendable {
+    let limit: Int
+    private let makeCache: () -> KVCache
+    private var idle: [CacheSlot] = []
+    private(set) var created = 0
+    private var clock: UInt64 = 0
+    /// The slot given back last (what `Engine.cachedTokens()` reports).
+    private(set) var lastReturned: CacheSlot?
+
+    init(limit: Int, makeCache: @escaping () -> KVCache) {
+        precondition(limit > 0)
+        self.limit = limit
+        self.makeCache = makeCache
+    }
+
+    /// A cache for `prompt`, and how many of its first tokens the cache already holds (at most all but the last:
+    /// the last prompt token is always evaluated, for the logits of the next). Nil when every cache is in use.
+    func checkout(for prompt: [Int], reusingPrefix: Bool) -> (slot: CacheSlot, reused: Int)? {
+        var best: (index: Int, shared: Int)?
+        for (index, slot) in idle.enumerated() {
+            let shared = reusingPrefix ? zip(slot.tokens, prompt).prefix { $0 == $1 }.count : 0
+            if best == nil || shared > best!.shared
+                || (shared == best!.shared && slot.lastUsed < idle[best!.index].lastUsed) {
+                best = (index, shared)
+            }
+        }
+        // Keep idle caches for the conversations they hold while there is room for a fresh one.
+        if best.map({ $0.shared == 0 }) ?? true, created < limit {
+            created += 1
+            return (CacheSlot(cache: makeCache()), 0)
+        }
+        guard let best else { return nil }
+        let slot = idle.remove(at: best.index)
+        let reused = min(best.shared, prompt.count - 1)
+        slot.truncate(to: reused)
+        return (slot, reused)
+    }
+
+    func giveBack(_ slot: CacheSlot) {
+        clock += 1
+        slot.lastUsed = clock
+        idle.append(slot)
+        lastReturned = slot
+    }
+
+    /// Positions held by idle caches.
+    var idleTokens: Int { idle.reduce(0) { $0 + $1.cache.count } }
+}
