@@ -74,6 +74,10 @@ final class BatchScheduler: @unchecked Sendable {
         defer { lock.unlock() }
         while active.count < maxConcurrency, !waiting.isEmpty {
             let job = waiting.removeFirst()
+            if job.isCancelled() {
+                job.finish(.failure(CancellationError()))
+                continue
+            }
             guard let (slot, reused) = pool.checkout(for: job.generation.prompt.tokens, reusingPrefix: reusesPrefix)
             else { preconditionFailure("the cache pool is smaller than the number of running sequences") }
             active.append(ActiveSequence(job: job, slot: slot, reused: reused, model: model))
