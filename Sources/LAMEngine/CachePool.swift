@@ -39,23 +39,25 @@ final class CachePool: @unchecked Sendable {
 
     /// A cache for `prompt`, and how many of its first tokens the cache already holds (at most all but the last:
     /// the last prompt token is always evaluated, for the logits of the next). Nil when every cache is in use.
+    ///
+    /// Preference: an idle cache whose whole sequence the prompt continues (nothing cached is lost; the longest
+    /// such); else a fresh cache while there is room (so idle caches keep their conversations); else the idle
+    /// cache sharing the longest prefix (least recently used among equals).
     func checkout(for prompt: [Int], reusingPrefix: Bool) -> (slot: CacheSlot, reused: Int)? {
-        var best: (index: Int, shared: Int)?
-        for (index, slot) in idle.enumerated() {
-            let shared = reusingPrefix ? zip(slot.tokens, prompt).prefix { $0 == $1 }.count : 0
-            if best == nil || shared > best!.shared
-                || (shared == best!.shared && slot.lastUsed < idle[best!.index].lastUsed) {
-                best = (index, shared)
-            }
-        }
-        // Keep idle caches for the conversations they hold while there is room for a fresh one.
-        if best.map({ $0.shared == 0 }) ?? true, created < limit {
+        let shared = idle.map { slot in reusingPrefix ? zip(slot.tokens, prompt).prefix { $0 == $1 }.count : 0 }
+        let continued = idle.indices.filter { shared[$0] == idle[$0].tokens.count && shared[$0] > 0 }
+        let pick: Int?
+        if let longest = continued.max(by: { shared[$0] < shared[$1] }) {
+            pick = longest
+        } else if created < limit {
             created += 1
             return (CacheSlot(cache: makeCache()), 0)
+        } else {
+            pick = idle.indices.max { (shared[$0], idle[$1].lastUsed) < (shared[$1], idle[$0].lastUsed) }
         }
-        guard let best else { return nil }
-        let slot = idle.remove(at: best.index)
-        let reused = min(best.shared, prompt.count - 1)
+        guard let pick else { return nil }
+        let reused = min(shared[pick], prompt.count - 1)
+        let slot = idle.remove(at: pick)
         slot.truncate(to: reused)
         return (slot, reused)
     }
