@@ -40,20 +40,21 @@ final class CachePool: @unchecked Sendable {
     /// A cache for `prompt`, and how many of its first tokens the cache already holds (at most all but the last:
     /// the last prompt token is always evaluated, for the logits of the next). Nil when every cache is in use.
     ///
-    /// Preference: an idle cache whose whole sequence the prompt continues (nothing cached is lost; the longest
-    /// such); else a fresh cache while there is room (so idle caches keep their conversations); else the idle
-    /// cache sharing the longest prefix (least recently used among equals).
+    /// Preference: the idle cache sharing the longest prefix when the prompt continues most of its sequence (a
+    /// conversation's next turn: re-rendering the last reply may change its final tokens); else a fresh cache
+    /// while there is room (so idle caches keep their conversations); else the idle cache sharing the longest
+    /// prefix (least recently used among equals).
     func checkout(for prompt: [Int], reusingPrefix: Bool) -> (slot: CacheSlot, reused: Int)? {
         let shared = idle.map { slot in reusingPrefix ? zip(slot.tokens, prompt).prefix { $0 == $1 }.count : 0 }
-        let continued = idle.indices.filter { shared[$0] == idle[$0].tokens.count && shared[$0] > 0 }
+        let longest = idle.indices.max { (shared[$0], idle[$1].lastUsed) < (shared[$1], idle[$0].lastUsed) }
         let pick: Int?
-        if let longest = continued.max(by: { shared[$0] < shared[$1] }) {
+        if let longest, shared[longest] > 0, 2 * shared[longest] >= idle[longest].tokens.count {
             pick = longest
         } else if created < limit {
             created += 1
             return (CacheSlot(cache: makeCache()), 0)
         } else {
-            pick = idle.indices.max { (shared[$0], idle[$1].lastUsed) < (shared[$1], idle[$0].lastUsed) }
+            pick = longest
         }
         guard let pick else { return nil }
         let reused = min(shared[pick], prompt.count - 1)
