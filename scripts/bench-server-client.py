@@ -20,7 +20,7 @@ class Server:
             match = re.search(r"listening on ([\w.\-]+):(\d+)", line)
             if match:
                 self.client = openai.OpenAI(
-                    base_url=f"http://{match.group(1)}:{match.group(2)}/v1", api_key="none", timeout=600, max_retries=0)
+                    base_url=f"http://{match.group(1)}:{match.group(2)}/v1", api_key="none", timeout=3600, max_retries=0)
                 self.model = self.client.models.list().data[0].id
                 return
         raise RuntimeError(f"server exited with {self.process.wait()}")
@@ -60,18 +60,18 @@ def concurrency_row(server, clients, max_tokens):
             f"| {tokens / wall:10.1f} |")
 
 
-def long_conversation():
-    """A ~2,000-token first turn: a source file to discuss, then a question."""
+def long_conversation(chars):
+    """A long first turn (7,000 characters: ~2,000 tokens): a source file to discuss, then a question."""
     with open(os.path.join(os.path.dirname(__file__), "..", "Sources", "LAMEngine", "BatchScheduler.swift")) as f:
         source = f.read()
     return [
         {"role": "system", "content": "You are a careful code reviewer."},
-        {"role": "user", "content": "Here is a file:\n\n" + source[:7000] + "\n\nWhat does the scheduler do?"},
+        {"role": "user", "content": "Here is a file:\n\n" + source[:chars] + "\n\nWhat does the scheduler do?"},
     ]
 
 
-def second_turn(server, max_tokens):
-    messages = long_conversation()
+def second_turn(server, max_tokens, chars):
+    messages = long_conversation(chars)
     first = server.client.chat.completions.create(
         model=server.model, messages=messages, max_tokens=max_tokens, temperature=0)
     prompt_tokens = first.usage.prompt_tokens
@@ -86,31 +86,34 @@ def main():
     parser.add_argument("--lam", required=True)
     parser.add_argument("--model", required=True)
     parser.add_argument("--max-tokens", type=int, default=64)
-    parser.add_argument("--clients", default="1,4,16")
+    parser.add_argument("--clients", default="1,4,16", help="client counts; empty: skip the concurrency table")
+    parser.add_argument("--conversation-chars", type=int, default=7000, help="size of the long conversation")
     args = parser.parse_args()
     print(f"model {os.path.basename(args.model)}; load average before: {os.getloadavg()[0]:.1f} "
           f"on {os.cpu_count()} cores")
 
-    clients = [int(c) for c in args.clients.split(",")]
-    server = Server(args.lam, args.model, "--max-concurrency", str(max(clients)), "--max-queue", "64", "--ctx", "4096")
+    clients = [int(c) for c in args.clients.split(",") if c]
+    server = Server(args.lam, args.model, "--max-concurrency", str(max(clients + [1])), "--max-queue", "64",
+                    "--ctx", "4096")
     try:
         server.stream([{"role": "user", "content": "hi"}], 4)  # warm up
-        print(f"\nStreamed chat completions, max_tokens={args.max_tokens}, greedy "
-              f"(--max-concurrency {max(clients)}):\n")
-        print("| clients | TTFT p50 | TTFT max | tokens | wall s | agg. tok/s |")
-        print("|---------|----------|----------|--------|--------|------------|")
+        if clients:
+            print(f"\nStreamed chat completions, max_tokens={args.max_tokens}, greedy "
+                  f"(--max-concurrency {max(clients)}):\n")
+            print("| clients | TTFT p50 | TTFT max | tokens | wall s | agg. tok/s |")
+            print("|---------|----------|----------|--------|--------|------------|")
         for count in clients:
             print(concurrency_row(server, count, args.max_tokens), flush=True)
         print("\nSecond turn of a long conversation (max_tokens=16):\n")
         print("| prefix reuse | first-turn prompt | cached | TTFT s | total s |")
         print("|--------------|-------------------|--------|--------|---------|")
-        prompt, ttft, total, cached = second_turn(server, 16)
+        prompt, ttft, total, cached = second_turn(server, 16, args.conversation_chars)
         print(f"| on           | {prompt:>17} | {cached:>6} | {ttft:6.2f} | {total:7.2f} |", flush=True)
     finally:
         server.stop()
     server = Server(args.lam, args.model, "--max-concurrency", "1", "--ctx", "4096", "--no-prefix-reuse")
     try:
-        prompt, ttft, total, cached = second_turn(server, 16)
+        prompt, ttft, total, cached = second_turn(server, 16, args.conversation_chars)
         print(f"| off          | {prompt:>17} | {cached:>6} | {ttft:6.2f} | {total:7.2f} |")
     finally:
         server.stop()
