@@ -71,7 +71,7 @@ let package = Package(
         .target(
             name: "LAMServer",
             dependencies: [
-                "LAMJSON", "LAMOpenAIAPI",
+                "LAMJSON", "LAMOpenAIAPI", "LAMEngine", "LAMModels", "LAMToolCalling",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

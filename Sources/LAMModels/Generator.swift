@@ -38,7 +38,8 @@ public struct Generator {
     public let model: any LanguageModel
     public var sampler: Sampler
     public var stop: StopConditions
-    /// Turns token ids into text, for stop strings.
+    /// Turns token ids into text, for stop strings. It is called on the newest few tokens only, so decoding a
+    /// sequence piece by piece must give the concatenation of the pieces (as byte-level tokenizers do).
     public var decode: (([Int]) -> String)?
 
     public init(model: any LanguageModel, sampler: Sampler = Sampler(), stop: StopConditions = StopConditions(),
@@ -62,6 +63,8 @@ public struct Generator {
         var result = GenerationResult(tokens: [], text: "", finishReason: .maxTokens, promptTokens: prompt.count,
                                       promptSeconds: promptSeconds, generationSeconds: 0)
         let generationStart = clock.now
+        var text = IncrementalText(decode: decode)
+        let longestStop = stop.strings.map(\.utf8.count).max() ?? 0
         while result.tokens.count < stop.maxTokens {
             let token = sampler.sample(logits: &logits, history: history)
             if stop.tokens.contains(token) {
@@ -70,13 +73,13 @@ public struct Generator {
             }
             result.tokens.append(token)
             history.append(token)
-            if !stop.strings.isEmpty, let decode {
-                let text = decode(result.tokens)
-                if let cut = stop.strings.compactMap({ text.range(of: $0)?.lowerBound }).min() {
-                    result.text = String(text[..<cut])
-                    result.finishReason = .stopString
-                    break
-                }
+            let searchFrom = text.utf8Count
+            text.append(token)
+            if longestStop > 0,
+               let kept = text.prefix(beforeFirstOf: stop.strings, fromUTF8Offset: searchFrom - longestStop) {
+                result.text = kept
+                result.finishReason = .stopString
+                break
             }
             if !onToken(token) { break }
             if result.tokens.count == stop.maxTokens { break }
@@ -86,9 +89,47 @@ public struct Generator {
             }
             logits = try model.evaluate([token], cache: cache, allLogits: false)
         }
-        if result.finishReason != .stopString, let decode { result.text = decode(result.tokens) }
+        if result.finishReason != .stopString, decode != nil { result.text = text.text }
         result.generationSeconds = (clock.now - generationStart).seconds
         return result
+    }
+}
+
+/// The text of the generated tokens, grown one token at a time without decoding everything again: tokens are
+/// decoded from the last point where the text ended on a whole character (a multi-byte character may span
+/// tokens), so each step decodes only a few tokens. Empty when there is no `decode` function.
+struct IncrementalText {
+    let decode: (([Int]) -> String)?
+    /// The text up to the end of the last whole character.
+    private var settled = ""
+    /// The decoding of the tokens after it (ends in a partial character).
+    private var tail = ""
+    private var unsettledTokens: [Int] = []
+
+    init(decode: (([Int]) -> String)?) { self.decode = decode }
+
+    var text: String { settled + tail }
+    var utf8Count: Int { settled.utf8.count + tail.utf8.count }
+
+    mutating func append(_ token: Int) {
+        guard let decode else { return }
+        unsettledTokens.append(token)
+        tail = decode(unsettledTokens)
+        if !tail.hasSuffix("\u{FFFD}") {
+            settled += tail
+            tail = ""
+            unsettledTokens = []
+        }
+    }
+
+    /// The text before the first of `strings` that starts at or after UTF-8 offset `offset`, if one does.
+    func prefix(beforeFirstOf strings: [String], fromUTF8Offset offset: Int) -> String? {
+        let utf8 = settled.utf8
+        var start = utf8.index(utf8.startIndex, offsetBy: max(0, min(offset, utf8.count)))
+        while start.samePosition(in: settled.unicodeScalars) == nil { start = utf8.index(before: start) }
+        let window = String(settled[start...]) + tail
+        guard let cut = strings.compactMap({ window.range(of: $0)?.lowerBound }).min() else { return nil }
+        return String(settled[..<start]) + String(window[..<cut])
     }
 }
 

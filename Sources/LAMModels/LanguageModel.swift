@@ -11,6 +11,25 @@ public protocol LanguageModel: AnyObject, Sendable {
     /// Runs `tokens` at positions `cache.count...`, appends them to `cache`, and returns the logits of the
     /// last token, or of every token when `allLogits` is true (`tokens.count × vocabularySize`, row-major).
     func evaluate(_ tokens: [Int], cache: KVCache, allLogits: Bool) throws(InferenceError) -> [Float]
+
+    /// Runs several sequences at once, each step's tokens after what its own cache holds (a decode step is one
+    /// token, a prompt chunk several), and returns each step's last-token logits, in order (empty for a step
+    /// that does not need them). The weights are read once for all of them. Each cache may appear once.
+    func evaluate(_ steps: [SequenceStep]) throws(InferenceError) -> [[Float]]
+}
+
+/// One sequence's part of a batched evaluation.
+public struct SequenceStep: Sendable {
+    public var tokens: [Int]
+    public var cache: KVCache
+    /// False for a prompt chunk that more chunks follow: nothing samples after it.
+    public var needsLogits: Bool
+
+    public init(tokens: [Int], cache: KVCache, needsLogits: Bool = true) {
+        self.tokens = tokens
+        self.cache = cache
+        self.needsLogits = needsLogits
+    }
 }
 
 extension LanguageModel {

@@ -28,7 +28,8 @@ struct DecoderWeights: @unchecked Sendable {
 
 /// The forward pass shared by the Qwen2 and Llama architectures (their files say how each fills it in).
 ///
-/// Prompts run in batches of up to `maxBatch` tokens, so each weight matrix is read once per batch.
+/// Prompts run in passes of up to `maxBatch` tokens, so each weight matrix is read once per pass; several
+/// sequences (say, the decode steps of concurrent requests) can share a pass, each attending to its own cache.
 /// One evaluation runs at a time per model (a lock serialises callers); the work inside is multi-threaded.
 public final class TransformerDecoder: LanguageModel, @unchecked Sendable {
     public let configuration: ModelConfiguration
@@ -57,13 +58,8 @@ public final class TransformerDecoder: LanguageModel, @unchecked Sendable {
     }
 
     public func evaluate(_ tokens: [Int], cache: KVCache, allLogits: Bool) throws(InferenceError) -> [Float] {
-        guard !tokens.isEmpty else { throw .emptyInput }
-        let needed = cache.count + tokens.count
-        guard needed <= cache.capacity else { throw .contextOverflow(needed: needed, capacity: cache.capacity) }
+        try check(tokens, cache: cache)
         let vocabulary = configuration.vocabularySize
-        if let bad = tokens.first(where: { $0 < 0 || $0 >= weights.tokenEmbedding.rows }) {
-            throw .tokenOutOfRange(token: bad, vocabularySize: weights.tokenEmbedding.rows)
-        }
         lock.lock()
         defer { lock.unlock() }
         var logits = [Float](repeating: 0, count: (allLogits ? tokens.count : 1) * vocabulary)
@@ -71,9 +67,9 @@ public final class TransformerDecoder: LanguageModel, @unchecked Sendable {
         logits.withUnsafeMutableBufferPointer { logits in
             var start = 0
             while start < tokens.count {
-                let batch = Array(tokens[start..<min(tokens.count, start + maxBatch)])
+                let batch = tokens[start..<min(tokens.count, start + maxBatch)]
                 let isLast = start + batch.count == tokens.count
-                let hidden = forward(batch, cache: cache, scratch: scratch)
+                let hidden = forward([Segment(cache: cache, tokens: batch, firstRow: 0)], scratch: scratch)
                 if allLogits {
                     project(hidden, rows: batch.count, into: logits.baseAddress! + start * vocabulary, scratch: scratch)
                 } else if isLast {
@@ -86,16 +82,93 @@ public final class TransformerDecoder: LanguageModel, @unchecked Sendable {
         return logits
     }
 
-    /// Runs one batch through every layer; returns the final hidden states (`batch × hiddenSize`, not yet
-    /// normalised) inside `scratch`.
-    private func forward(_ tokens: [Int], cache: KVCache, scratch s: Scratch) -> UnsafeMutablePointer<Float> {
+    /// Runs several sequences together: their rows share each pass over the weights (up to `maxBatch` rows
+    /// per pass; a longer step continues in the next pass), while each row attends only to its own cache.
+    public func evaluate(_ steps: [SequenceStep]) throws(InferenceError) -> [[Float]] {
+        guard !steps.isEmpty else { throw .emptyInput }
+        for step in steps { try check(step.tokens, cache: step.cache) }
+        precondition(Set(steps.map { ObjectIdentifier($0.cache) }).count == steps.count,
+                     "a batch holds two steps of the same cache")
+        lock.lock()
+        defer { lock.unlock() }
+        let hiddenSize = configuration.hiddenSize, vocabulary = configuration.vocabularySize
+        let scratch = Scratch(configuration, batch: min(maxBatch, steps.map(\.tokens.count).reduce(0, +)))
+        var logits = [[Float]](repeating: [], count: steps.count)
+        for pass in Self.pack(steps, rowsPerPass: maxBatch) {
+            let hidden = forward(pass.map(\.segment), scratch: scratch)
+            // The sequences whose last token ran in this pass get their logits, projected together.
+            let ending = pass.filter { $0.endsStep && steps[$0.step].needsLogits }
+            guard !ending.isEmpty else { continue }
+            var lastRows = [Float](repeating: 0, count: ending.count * hiddenSize)
+            for (i, part) in ending.enumerated() {
+                let row = hidden + (part.segment.firstRow + part.segment.tokens.count - 1) * hiddenSize
+                for j in 0..<hiddenSize { lastRows[i * hiddenSize + j] = row[j] }
+            }
+            var projected = [Float](repeating: 0, count: ending.count * vocabulary)
+            lastRows.withUnsafeMutableBufferPointer { rows in
+                projected.withUnsafeMutableBufferPointer { out in
+                    project(rows.baseAddress!, rows: ending.count, into: out.baseAddress!, scratch: scratch)
+                }
+            }
+            for (i, part) in ending.enumerated() {
+                logits[part.step] = Array(projected[(i * vocabulary)..<((i + 1) * vocabulary)])
+            }
+        }
+        return logits
+    }
+
+    private func check(_ tokens: [Int], cache: KVCache) throws(InferenceError) {
+        guard !tokens.isEmpty else { throw .emptyInput }
+        let needed = cache.count + tokens.count
+        guard needed <= cache.capacity else { throw .contextOverflow(needed: needed, capacity: cache.capacity) }
+        if let bad = tokens.first(where: { $0 < 0 || $0 >= weights.tokenEmbedding.rows }) {
+            throw .tokenOutOfRange(token: bad, vocabularySize: weights.tokenEmbedding.rows)
+        }
+    }
+
+    /// A run of one sequence's tokens inside a pass: rows `firstRow..<firstRow + tokens.count`.
+    private struct Segment {
+        let cache: KVCache
+        let tokens: ArraySlice<Int>
+        let firstRow: Int
+    }
+
+    /// Splits the steps into passes of at most `rowsPerPass` rows, in order; a step may span passes.
+    private static func pack(_ steps: [SequenceStep], rowsPerPass: Int)
+        -> [[(step: Int, segment: Segment, endsStep: Bool)]] {
+        var passes: [[(step: Int, segment: Segment, endsStep: Bool)]] = [[]]
+        var rows = 0
+        for (index, step) in steps.enumerated() {
+            var start = step.tokens.startIndex
+            while start < step.tokens.endIndex {
+                if rows == rowsPerPass {
+                    passes.append([])
+                    rows = 0
+                }
+                let end = min(step.tokens.endIndex, start + rowsPerPass - rows)
+                passes[passes.count - 1].append(
+                    (index, Segment(cache: step.cache, tokens: step.tokens[start..<end], firstRow: rows),
+                     end == step.tokens.endIndex))
+                rows += end - start
+                start = end
+            }
+        }
+        return passes
+    }
+
+    /// Runs one pass through every layer: each segment's tokens follow what its cache holds. Returns the final
+    /// hidden states (`rows × hiddenSize`, not yet normalised) inside `scratch`.
+    private func forward(_ segments: [Segment], scratch s: Scratch) -> UnsafeMutablePointer<Float> {
         let c = configuration
-        let n = tokens.count
-        let first = cache.count
+        let n = segments.map(\.tokens.count).reduce(0, +)
         let qWidth = c.headCount * c.headDimension, kvWidth = c.kvHeadCount * c.headDimension
-        for (t, token) in tokens.enumerated() {
-            try! weights.tokenEmbedding.copyRow(token, into: s.x + t * c.hiddenSize)
-            rope.angles(position: first + t, cos: s.cos + t * c.ropeDimensions / 2, sin: s.sin + t * c.ropeDimensions / 2)
+        let halfRope = c.ropeDimensions / 2
+        for segment in segments {
+            for (i, token) in segment.tokens.enumerated() {
+                let t = segment.firstRow + i
+                try! weights.tokenEmbedding.copyRow(token, into: s.x + t * c.hiddenSize)
+                rope.angles(position: segment.cache.count + i, cos: s.cos + t * halfRope, sin: s.sin + t * halfRope)
+            }
         }
         for (l, layer) in weights.layers.enumerated() {
             normalize(s.x, rows: n, weight: layer.attentionNorm, into: s.normed)
@@ -104,15 +177,20 @@ public final class TransformerDecoder: LanguageModel, @unchecked Sendable {
                 addBias(layer.queryBias, to: s.q + t * qWidth)
                 addBias(layer.keyBias, to: s.k + t * kvWidth)
                 addBias(layer.valueBias, to: s.v + t * kvWidth)
-                let cos = s.cos + t * c.ropeDimensions / 2, sin = s.sin + t * c.ropeDimensions / 2
+                let cos = s.cos + t * halfRope, sin = s.sin + t * halfRope
                 rope.apply(s.q + t * qWidth, heads: c.headCount, headDimension: c.headDimension, cos: cos, sin: sin)
                 rope.apply(s.k + t * kvWidth, heads: c.kvHeadCount, headDimension: c.headDimension, cos: cos, sin: sin)
             }
-            cache.keys[l].write(s.k, rows: n, at: first)
-            cache.values[l].write(s.v, rows: n, at: first)
-            Attention.causal(queries: s.q, batch: n, firstPosition: first, keys: cache.keys[l], values: cache.values[l],
-                             heads: c.headCount, kvHeads: c.kvHeadCount, headDimension: c.headDimension,
-                             scale: 1 / Float(c.headDimension).squareRoot(), into: s.attention, pool: multiplier.pool)
+            for segment in segments {
+                let cache = segment.cache, rows = segment.tokens.count, first = segment.firstRow
+                cache.keys[l].write(s.k + first * kvWidth, rows: rows, at: cache.count)
+                cache.values[l].write(s.v + first * kvWidth, rows: rows, at: cache.count)
+                Attention.causal(queries: s.q + first * qWidth, batch: rows, firstPosition: cache.count,
+                                 keys: cache.keys[l], values: cache.values[l],
+                                 heads: c.headCount, kvHeads: c.kvHeadCount, headDimension: c.headDimension,
+                                 scale: 1 / Float(c.headDimension).squareRoot(),
+                                 into: s.attention + first * qWidth, pool: multiplier.pool)
+            }
             multiplier.multiply(layer.attentionOutput, s.attention, batch: n, into: s.projected)
             VectorOps.add(s.projected, into: s.x, count: n * c.hiddenSize)
 
@@ -122,7 +200,7 @@ public final class TransformerDecoder: LanguageModel, @unchecked Sendable {
             multiplier.multiply(layer.down, s.gate, batch: n, into: s.projected)
             VectorOps.add(s.projected, into: s.x, count: n * c.hiddenSize)
         }
-        cache.count = first + n
+        for segment in segments { segment.cache.count += segment.tokens.count }
         return s.x
     }
 

@@ -38,6 +38,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Context length in tokens (default: the model's).")
     var ctx: Int?
 
+    @Option(help: "The temperature of requests that do not set one (0: greedy).")
+    var temperature = 0.0
+
+    @Flag(help: "Evaluate every prompt in full instead of continuing a cached sequence that shares its prefix.")
+    var noPrefixReuse = false
+
     @Option(help: "The largest request body in bytes; larger ones get HTTP 413.")
     var maxBodyBytes = 4 << 20
 
@@ -49,6 +55,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard maxConcurrency >= 1 else { throw ValidationError("--max-concurrency must be at least 1") }
         guard maxQueue >= 0 else { throw ValidationError("--max-queue must not be negative") }
         guard ctx.map({ $0 >= 1 }) ?? true else { throw ValidationError("--ctx must be at least 1") }
+        guard (0...2).contains(temperature) else { throw ValidationError("--temperature must be 0...2") }
         guard maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024") }
         guard FileManager.default.fileExists(atPath: model) else { throw ValidationError("no model file at \(model)") }
     }
@@ -66,9 +73,10 @@ struct ServeCommand: AsyncParsableCommand {
             maxQueuedRequests: maxQueue, maxRequestBytes: maxBodyBytes)
         let name = modelName ?? URL(fileURLWithPath: model).deletingPathExtension().lastPathComponent
         logger.debug("configured to serve \(name): \(String(describing: configuration))")
-        // The last missing piece: an adapter from the engine (layer 6) to `ChatCompletionBackend`, then
-        // `try await serve(EngineBackend(modelPath: model, modelName: name, contextLength: ctx), ...)`.
-        throw EngineUnavailable()
+        let backend = try EngineBackend(
+            modelPath: model, modelName: name, contextLength: ctx, maxConcurrency: maxConcurrency,
+            reusesPrefix: !noPrefixReuse, defaultTemperature: temperature)
+        try await serve(backend, configuration: configuration, logger: logger)
     }
 
     private func serve(
@@ -81,13 +89,6 @@ struct ServeCommand: AsyncParsableCommand {
             logger.info("serving \(backend.models.map(\.id).joined(separator: ", ")) on http://\(host):\(port)/v1")
         }
         logger.info("server stopped")
-    }
-}
-
-struct EngineUnavailable: Error, CustomStringConvertible {
-    var description: String {
-        "lam serve: the inference engine (LAMEngine) is not available yet in this build, so no model can be served. "
-            + "The HTTP server is complete; it needs an engine adapter implementing LAMServer.ChatCompletionBackend."
     }
 }
 

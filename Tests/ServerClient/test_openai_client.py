@@ -124,9 +124,16 @@ def test_multi_turn_with_tool_results(server, client):
     ]
     second = client.chat.completions.create(model=server.model, messages=messages, tools=[WEATHER], max_tokens=64)
     choice = second.choices[0]
-    assert choice.message.content and choice.finish_reason in ("stop", "length")
+    assert second.usage.prompt_tokens > first.usage.prompt_tokens
     if SCRIPTED:
+        assert choice.message.content and choice.finish_reason in ("stop", "length")
         assert choice.message.content == 'Tool results: {"temperature": 21, "unit": "celsius"}'
+    else:
+        # A small model may answer or call again; either way the reply is well formed, and the second turn
+        # continued the first turn's cached sequence instead of evaluating the conversation again.
+        assert choice.message.content or choice.message.tool_calls
+        assert choice.finish_reason in ("stop", "length", "tool_calls")
+        assert second.usage.prompt_tokens_details.cached_tokens >= first.usage.prompt_tokens // 2
 
 
 @pytest.mark.skipif(not SCRIPTED, reason="a real model decides itself how many calls to make")
