@@ -64,7 +64,7 @@ public struct BFCLRunner: Sendable {
                 let generation = try await backend.generate(request)
                 let line = BFCLResultLine(
                     id: entry.id, result: generation.text, inputTokenCount: generation.inputTokens,
-                    outputTokenCount: generation.outputTokens, latency: generation.latency)
+                    outputTokenCount: generation.outputTokens, latency: generation.latency, decodeTime: generation.decodeTime)
                 lines.append(line)
                 try handle.write(contentsOf: Data((line.json.pythonJSON() + "\n").utf8))
                 overallDone += 1
