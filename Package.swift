@@ -86,7 +86,8 @@ let package = Package(
             ]
         ),
         // 9. Evaluation: BFCL data, prompts, result files, a port of BFCL's AST checker, score reports.
-        .target(name: "LAMEval", dependencies: ["LAMJSON"]),
+        //    Runs models through the engine in process or through an OpenAI-compatible endpoint.
+        .target(name: "LAMEval", dependencies: ["LAMJSON", "LAMEngine", "LAMToolCalling"]),
 
         // Tests. Golden files live in Tests/Golden and are produced by scripts/golden/*.
         .target(name: "LAMTestSupport", dependencies: ["LAMModelFiles"], path: "Tests/LAMTestSupport"),
@@ -117,7 +118,13 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
-        .testTarget(name: "LAMEvalTests", dependencies: ["LAMEval", "LAMJSON", "LAMTestSupport"]),
+        .testTarget(
+            name: "LAMEvalTests",
+            dependencies: [
+                "LAMEval", "LAMJSON", "LAMEngine", "LAMTestSupport", "LAMServer", "LAMServerTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         .testTarget(
             name: "LAMEngineTests",
             dependencies: ["LAMEngine", "LAMJSON", "LAMModels", "LAMTokenizer", "LAMToolCalling", "LAMTestSupport"]),

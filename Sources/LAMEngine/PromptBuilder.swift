@@ -14,6 +14,18 @@ public struct Prompt: Sendable, Equatable {
     public var contentIsolated: Bool
 }
 
+extension Prompt {
+    /// A prompt that is already finished text (a raw completion prompt, as BFCL's handlers and
+    /// `/v1/completions` send): encoded whole with special tokens recognized, after the BOS token when the
+    /// tokenizer wants one and the text does not begin with it. Run it with `Engine.stream(_:prompt:)`; the
+    /// request then only supplies tools, decoding settings and limits.
+    public init(rawText text: String, tokenizer: Tokenizer) {
+        var tokens = tokenizer.encode(text, specialTokens: .recognize).map(Int.init)
+        if tokenizer.addBOS, let bos = tokenizer.bosToken, tokens.first != Int(bos) { tokens.insert(Int(bos), at: 0) }
+        self.init(text: text, tokens: tokens, contentIsolated: false)
+    }
+}
+
 /// Turns messages and tools into prompt tokens through the model's chat template, so that the template's own
 /// text gets its special tokens (`<|im_start|>`) while text supplied by users and tools never does.
 ///

@@ -35,6 +35,15 @@ public struct BFCLCategoryScore: Sendable {
         return seconds > 0 ? Double(tokens) / seconds : nil
     }
 
+    /// Output tokens per second of decoding (the tokens after each reply's first, over the time they took),
+    /// when the backend timed its decode steps.
+    public var decodeTokensPerSecond: Double? {
+        let timed = entries.filter { $0.line.decodeTime != nil && ($0.line.outputTokenCount ?? 0) > 1 }
+        let seconds = timed.reduce(0) { $0 + ($1.line.decodeTime ?? 0) }
+        let tokens = timed.reduce(0) { $0 + ($1.line.outputTokenCount ?? 1) - 1 }
+        return seconds > 0 ? Double(tokens) / seconds : nil
+    }
+
     /// How many answers failed with each BFCL error type.
     public var errorCounts: [(String, Int)] {
         var counts: [String: Int] = [:]
@@ -111,6 +120,7 @@ public struct BFCLReport: Sendable {
             var row: JSONObject = ["accuracy": .double(score.accuracy), "correct": .integer(score.correct), "total": .integer(score.total)]
             if let latency = score.meanLatency { row["mean_latency_s"] = .double(latency) }
             if let rate = score.tokensPerSecond { row["output_tokens_per_s"] = .double(rate) }
+            if let rate = score.decodeTokensPerSecond { row["decode_tokens_per_s"] = .double(rate) }
             row["errors"] = .object(JSONObject(uniqueKeysWithValues: score.errorCounts.map { ($0.0, JSONValue.integer($0.1)) }))
             perCategory[score.category.rawValue] = .object(row)
         }
@@ -120,17 +130,18 @@ public struct BFCLReport: Sendable {
     }
 
     public var text: String {
-        var rows: [[String]] = [["category", "accuracy", "correct/total", "latency/entry", "tokens/s"]]
+        var rows: [[String]] = [["category", "accuracy", "correct/total", "latency/entry", "tokens/s", "decode tok/s"]]
         for score in categories {
             rows.append([
                 score.category.rawValue, Self.percent(score.accuracy), "\(score.correct)/\(score.total)",
                 score.meanLatency.map { Self.fixed($0, 2) + " s" } ?? "-", score.tokensPerSecond.map { Self.fixed($0, 1) } ?? "-",
+                score.decodeTokensPerSecond.map { Self.fixed($0, 1) } ?? "-",
             ])
         }
         for summary in summaries {
-            rows.append([summary.name, Self.percent(summary.accuracy), "\(summary.total)", "", ""])
+            rows.append([summary.name, Self.percent(summary.accuracy), "\(summary.total)", "", "", ""])
         }
-        let widths = (0..<5).map { column in rows.map { $0[column].count }.max() ?? 0 }
+        let widths = (0..<6).map { column in rows.map { $0[column].count }.max() ?? 0 }
         var lines = ["BFCL (single-turn) — \(model)"]
         for (index, row) in rows.enumerated() {
             let cells = row.enumerated().map { column, cell in
@@ -139,7 +150,7 @@ public struct BFCLReport: Sendable {
             }
             lines.append(cells.joined(separator: "  ").trimmingCharacters(in: .whitespaces))
             if index == 0 || index == categories.count {
-                lines.append(String(repeating: "-", count: widths.reduce(0, +) + 8))
+                lines.append(String(repeating: "-", count: widths.reduce(0, +) + 2 * (widths.count - 1)))
             }
         }
         return lines.joined(separator: "\n") + "\n"

@@ -9,13 +9,18 @@ public struct BFCLResultLine: Sendable {
     public var inputTokenCount: Int?
     public var outputTokenCount: Int?
     public var latency: Double?
+    /// Seconds spent on the output tokens after the first (when the backend knows). Not written to the file:
+    /// BFCL's format has no such field; the report of the run that produced it shows the decode rate.
+    public var decodeTime: Double?
 
-    public init(id: String, result: String, inputTokenCount: Int? = nil, outputTokenCount: Int? = nil, latency: Double? = nil) {
+    public init(id: String, result: String, inputTokenCount: Int? = nil, outputTokenCount: Int? = nil, latency: Double? = nil,
+                decodeTime: Double? = nil) {
         self.id = id
         self.result = result
         self.inputTokenCount = inputTokenCount
         self.outputTokenCount = outputTokenCount
         self.latency = latency
+        self.decodeTime = decodeTime
     }
 
     public init(json: JSONValue) throws {

@@ -23,10 +23,12 @@ public struct BFCLRunner: Sendable {
     public var constrained: Bool
     /// How prompts are built; nil: as the backend prefers.
     public var promptStyle: BFCLPromptStyle?
+    /// The most tokens a reply may have (BFCL asks for 4096; a lower cap bounds the time a looping model takes).
+    public var maxNewTokens: Int
 
     public init(
         backend: any BFCLBackend, dataset: BFCLDataset, categories: [BFCLCategory], limit: Int?, output: URL,
-        constrained: Bool = false, promptStyle: BFCLPromptStyle? = nil
+        constrained: Bool = false, promptStyle: BFCLPromptStyle? = nil, maxNewTokens: Int = 4096
     ) {
         self.backend = backend
         self.dataset = dataset
@@ -35,6 +37,7 @@ public struct BFCLRunner: Sendable {
         self.layout = BFCLOutputLayout(root: output, modelName: backend.modelName)
         self.constrained = constrained
         self.promptStyle = promptStyle
+        self.maxNewTokens = maxNewTokens
     }
 
     public func run(progress: @Sendable (BFCLProgress) -> Void = { _ in }) async throws -> BFCLReport {
@@ -56,11 +59,12 @@ public struct BFCLRunner: Sendable {
 
             var lines: [BFCLResultLine] = []
             for (index, entry) in entries.enumerated() {
-                let request = BFCLGenerationRequest.forEntry(entry, style: promptStyle ?? backend.promptStyle, constrained: constrained)
+                var request = BFCLGenerationRequest.forEntry(entry, style: promptStyle ?? backend.promptStyle, constrained: constrained)
+                request.maxNewTokens = maxNewTokens
                 let generation = try await backend.generate(request)
                 let line = BFCLResultLine(
                     id: entry.id, result: generation.text, inputTokenCount: generation.inputTokens,
-                    outputTokenCount: generation.outputTokens, latency: generation.latency)
+                    outputTokenCount: generation.outputTokens, latency: generation.latency, decodeTime: generation.decodeTime)
                 lines.append(line)
                 try handle.write(contentsOf: Data((line.json.pythonJSON() + "\n").utf8))
                 overallDone += 1

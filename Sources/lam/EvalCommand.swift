@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LAMEngine
 import LAMEval
 
 /// `lam eval …`: accuracy benchmarks.
@@ -23,6 +24,11 @@ struct BFCLCommand: AsyncParsableCommand {
             can score them), scores them with a Swift port of BFCL's AST checker, and prints a per-category table \
             (also OUT/report.json and OUT/report.txt).
 
+            A local model runs in this process, greedily; --constrained restricts each reply to plain text or a \
+            list of calls to the entry's functions with schema-valid arguments. With --endpoint URL --model NAME the \
+            entries go to an OpenAI-compatible server instead (lam serve, vLLM, llama.cpp): raw xLAM prompts to \
+            /v1/completions, chat-template requests to /v1/chat/completions with the tools.
+
             With --results DIR, no model runs: the BFCL result files under DIR (any folder depth, named \
             BFCL_v4_<category>_result.json, from this tool or from BFCL's own generator) are scored instead.
             """
@@ -33,6 +39,15 @@ struct BFCLCommand: AsyncParsableCommand {
 
     @Option(help: "An OpenAI-compatible endpoint (e.g. http://localhost:8080/v1) instead of a local model.")
     var endpoint: String?
+
+    @Option(help: "With --endpoint: the API key, sent as a bearer token (default: $OPENAI_API_KEY when set).")
+    var apiKey: String?
+
+    @Option(help: "The most tokens per reply (BFCL asks for 4096; a lower cap bounds the time a looping model takes).")
+    var maxTokens = 4096
+
+    @Option(help: "With a local model: the context size in tokens (default: the model's).")
+    var context: Int?
 
     @Option(parsing: .upToNextOption, help: "Categories or groups (all, non_live, live, simple, ast, relevance); default all.")
     var categories: [String] = ["all"]
@@ -60,6 +75,14 @@ struct BFCLCommand: AsyncParsableCommand {
 
     func validate() throws {
         if let limit, limit <= 0 { throw ValidationError("--limit must be positive") }
+        if maxTokens <= 0 { throw ValidationError("--max-tokens must be positive") }
+        if let context, context <= 0 { throw ValidationError("--context must be positive") }
+        if endpoint != nil && constrained {
+            throw ValidationError("--constrained applies to a local model; a server decodes as it is configured to")
+        }
+        if let endpoint, URL(string: endpoint)?.scheme?.hasPrefix("http") != true {
+            throw ValidationError("--endpoint must be an http(s) URL, e.g. http://localhost:8080/v1")
+        }
         if results == nil && model == nil { throw ValidationError("give -m MODEL (with --endpoint URL for a served model), or --results DIR") }
         if endpoint != nil && model == nil { throw ValidationError("--endpoint needs --model NAME, the served model's name") }
         if let promptStyle, BFCLPromptStyle(rawValue: promptStyle) == nil {
@@ -78,7 +101,8 @@ struct BFCLCommand: AsyncParsableCommand {
             let backend = try makeBackend()
             let runner = BFCLRunner(backend: backend, dataset: dataset, categories: chosen, limit: limit,
                                     output: URL(fileURLWithPath: out), constrained: constrained,
-                                    promptStyle: promptStyle.flatMap(BFCLPromptStyle.init(rawValue:)))
+                                    promptStyle: promptStyle.flatMap(BFCLPromptStyle.init(rawValue:)),
+                                    maxNewTokens: maxTokens)
             let bar = ProgressBar()
             report = try await runner.run { bar.show($0) }
             bar.finish()
@@ -86,16 +110,17 @@ struct BFCLCommand: AsyncParsableCommand {
         print(json ? report.json.pythonJSON(indent: 2) : report.text, terminator: json ? "\n" : "")
     }
 
-    /// The model to run. The in-process engine and the OpenAI-endpoint client plug in here.
+    /// The model to run: the served one with --endpoint, else the file loaded here.
     func makeBackend() throws -> any BFCLBackend {
-        throw BackendUnavailable()
-    }
-
-    struct BackendUnavailable: Error, CustomStringConvertible {
-        var description: String {
-            "running a model is not available yet in this build (the engine and endpoint backends for "
-                + "`lam eval bfcl` land with the runtime). Score existing BFCL result files with --results DIR."
+        guard let model else { throw ValidationError("give -m MODEL") }
+        let style = promptStyle.flatMap(BFCLPromptStyle.init(rawValue:))
+        if let endpoint, let url = URL(string: endpoint) {
+            return BFCLEndpointBackend(
+                baseURL: url, model: model, apiKey: apiKey ?? ProcessInfo.processInfo.environment["OPENAI_API_KEY"],
+                promptStyle: style ?? .chatTemplate)
         }
+        let engine = Engine(model: try LoadedModel.load(path: model), contextSize: context)
+        return BFCLEngineBackend(engine: engine, promptStyle: style)
     }
 
     private func scoreExisting(_ folder: URL, dataset: BFCLDataset, categories: [BFCLCategory]) throws -> BFCLReport {
