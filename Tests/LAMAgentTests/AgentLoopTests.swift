@@ -93,10 +93,11 @@ final class Flag: Sendable {
     }
 
     @Test func slowToolTimesOutEvenIfItIgnoresCancellation() async throws {
-        // Deaf to cancellation, without holding a thread: resumed by a Dispatch timer 10 s later.
+        // Deaf to cancellation, without holding a thread: resumed by a Dispatch timer 120 s later. The bound
+        // below is loose because, in the full suite, model tests can hold every cooperative thread for seconds.
         let slow = try SwiftTool(name: "slow", description: "Sleeps") { (_: NoInput) -> String in
             await withCheckedContinuation { continuation in
-                DispatchQueue.global().asyncAfter(deadline: .now() + 10) { continuation.resume() }
+                DispatchQueue.global().asyncAfter(deadline: .now() + 120) { continuation.resume() }
             }
             return "done"
         }
@@ -105,7 +106,7 @@ final class Flag: Sendable {
             model: model, tools: [slow], limits: AgentLimits(maximumSteps: 4, toolTimeout: .milliseconds(200)))
         let started = ContinuousClock.now
         try await agent.run("go")
-        #expect(ContinuousClock.now - started < .seconds(2))
+        #expect(ContinuousClock.now - started < .seconds(60))
         #expect(model.conversations[1].last?.content == "Error: slow did not finish within 0.2 s.")
     }
 

@@ -42,13 +42,14 @@ extension CommandToolTests {
     @Test func programThatHangsIsStoppedAtTheToolTimeout() async throws {
         let hangs = CommandTool(
             definition: .init(name: "hangs", parameters: ["type": "object"]),
-            command: ["sh", "-c", "cat >/dev/null; sleep 30"], hasSideEffects: false)
+            command: ["sh", "-c", "cat >/dev/null; sleep 120"], hasSideEffects: false)
         let model = ScriptedModel([ModelReply(content: "", calls: [call("hangs", "{}")]), ModelReply(content: "ok")])
         let agent = try Agent(
             model: model, tools: [hangs], limits: AgentLimits(maximumSteps: 2, toolTimeout: .milliseconds(300)))
         let started = ContinuousClock.now
         try await agent.run("go")
-        #expect(ContinuousClock.now - started < .seconds(10))
+        // Loose: model tests running beside it can hold the cooperative threads for seconds.
+        #expect(ContinuousClock.now - started < .seconds(60))
         #expect(model.conversations[1].last?.content == "Error: hangs did not finish within 0.3 s.")
     }
 }
