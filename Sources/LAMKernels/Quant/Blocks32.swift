@@ -6,6 +6,34 @@ import _Builtin_intrinsics.intel
 /// per block, `d_w · d_a · Σ q·a`. Each format supplies how to unpack two consecutive blocks into 64 int8
 /// weights; the blocks' f16 scale `d` sits at byte 0.
 enum Blocks32 {
+    /// A format's plain-Swift dot product over some of a row's blocks against one token's activations.
+    protocol PortableDot {
+        static func dotPortable(_ row: UnsafeRawPointer, _ blocks: Range<Int>, _ act: ActivationRow) -> Float
+    }
+
+    #if SWIFTLAM_X86_NATIVE
+    typealias SignedFormat = QuantFormat & PortableDot & PairUnpacking
+    #else
+    typealias SignedFormat = QuantFormat & PortableDot
+    #endif
+
+    /// The dot kernel of a format whose weight is `d·q` (Q8_0, Q5_0): blocks in pairs through `pairTile`,
+    /// an odd last block through the portable loop.
+    static func signedKernel<Format: SignedFormat>(_ format: Format.Type) -> DotKernel {
+        { row, blocks, acts, count, out in
+            #if SWIFTLAM_X86_NATIVE
+            DotTile.dispatch(count) { n in
+                pairTile(Format.self, n, row, blocks, blockBytes: Format.blockBytes, acts, out)
+            }
+            if blocks % 2 == 1 {
+                for t in 0..<count { out[t] += Format.dotPortable(row, blocks - 1..<blocks, acts[t]) }
+            }
+            #else
+            for t in 0..<count { out[t] = Format.dotPortable(row, 0..<blocks, acts[t]) }
+            #endif
+        }
+    }
+
     #if SWIFTLAM_X86_NATIVE
     /// How a 32-weight format turns two consecutive blocks into 64 int8 weights (a protocol rather than a
     /// closure so that the generic loop below is specialised and the unpacking inlined).

@@ -33,21 +33,9 @@ public enum Q5_0: QuantFormat {
 
 /// Q5_0 · Q8_0 dot product. A Q5_0 block (22 bytes) holds 32 weights: `d: f16, qh: u32 (5th bits), qs: [16]
 /// (low nibbles: weights 0..<16, high nibbles: 16..<32)`; weight = d·(q − 16).
-extension Q5_0 {
+extension Q5_0: Blocks32.PortableDot {
 
-    static let dotKernel: DotKernel = { row, blocks, acts, count, out in
-        let blockBytes = Self.blockBytes
-        #if SWIFTLAM_X86_NATIVE
-        DotTile.dispatch(count) { n in
-            Blocks32.pairTile(Self.self, n, row, blocks, blockBytes: blockBytes, acts, out)
-        }
-        if blocks % 2 == 1 {
-            for t in 0..<count { out[t] += dotPortable(row, blocks - 1..<blocks, acts[t]) }
-        }
-        #else
-        for t in 0..<count { out[t] = dotPortable(row, 0..<blocks, acts[t]) }
-        #endif
-    }
+    static let dotKernel = Blocks32.signedKernel(Q5_0.self)
 
     static func dotPortable(_ row: UnsafeRawPointer, _ blocks: Range<Int>, _ act: ActivationRow) -> Float {
         let blockBytes = Self.blockBytes
