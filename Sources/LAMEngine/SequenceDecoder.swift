@@ -11,6 +11,7 @@ import LAMToolCalling
 struct SequenceDecoder {
     private let generation: PreparedChat
     private let stopTokens: Set<Int>
+    private let tokenizer: Tokenizer
     private var matcher: TokenMaskMatcher?
     private var mask: TokenBitmask
     private var sampler: Sampler
@@ -22,11 +23,16 @@ struct SequenceDecoder {
     private var text = ""
     private(set) var generated = 0
     private var finish = FinishReason.length
+    /// Calls whose name has streamed so far.
+    private var callsStarted = 0
+    /// Tokens that close a constrained reply the budget is about to cut (see `keepWithinBudget`).
+    private var forcedEnding: [Int] = []
     var timings = GenerationTimings()
 
     init(generation: PreparedChat, model: LoadedModel) {
         self.generation = generation
         stopTokens = model.stopTokens
+        tokenizer = model.tokenizer
         matcher = generation.grammar.map { TokenMaskMatcher(grammar: $0, vocabulary: model.vocabulary) }
         mask = TokenBitmask(count: matcher?.vocabulary.count ?? 0)
         sampler = Sampler(generation.request.sampling)
@@ -41,21 +47,26 @@ struct SequenceDecoder {
     /// `contextHasRoom` false).
     mutating func next(logits: inout [Float], contextHasRoom: Bool,
                        emit: (ChatEvent) -> Void) throws(EngineError) -> Int? {
-        if matcher != nil {
-            let start = ContinuousClock.now
-            matcher!.allowedTokens(into: &mask)
-            timings.maskSeconds += (ContinuousClock.now - start).seconds
-            timings.maskedTokens += 1
-            guard mask.allowedCount > 0 else {
+        let token: Int
+        if forcedEnding.isEmpty {
+            if matcher != nil {
+                let start = ContinuousClock.now
+                matcher!.allowedTokens(into: &mask)
+                timings.maskSeconds += (ContinuousClock.now - start).seconds
+                timings.maskedTokens += 1
+                guard mask.allowedCount > 0 else {
+                    finish = .stop
+                    return nil
+                }
+                Self.apply(mask, to: &logits)
+            }
+            token = sampler.sample(logits: &logits, history: history)
+            if stopTokens.contains(token) {
                 finish = .stop
                 return nil
             }
-            Self.apply(mask, to: &logits)
-        }
-        let token = sampler.sample(logits: &logits, history: history)
-        if stopTokens.contains(token) {
-            finish = .stop
-            return nil
+        } else {
+            token = forcedEnding.removeFirst()
         }
         if matcher != nil, !matcher!.advance(token: token) {
             throw .inference("constrained decoding chose token \(token), which the grammar does not allow")
@@ -68,7 +79,23 @@ struct SequenceDecoder {
             return nil
         }
         guard generated < generation.request.maxTokens, contextHasRoom else { return nil }
+        if matcher != nil && forcedEnding.isEmpty { keepWithinBudget() }
         return token
+    }
+
+    /// Keeps a constrained reply whole under the token limit. When the tokens left could not hold another call
+    /// half again as long as the average so far, lists of calls take no further call; when they can little more
+    /// than hold the shortest valid ending (a few tokens of slack, because one sampled token can lengthen the
+    /// ending by several), that ending is written instead of sampled.
+    private mutating func keepWithinBudget() {
+        let left = generation.request.maxTokens - generated
+        if callsStarted > 0 && 2 * left < 3 * generated / callsStarted { matcher!.closeCallLists() }
+        // Tokens never outnumber bytes: a short ending needs no tokenizing to know it fits.
+        guard let ending = matcher!.completion(), ending.count + Self.endingSlack >= left else { return }
+        // Inside a multi-byte character the ending is not UTF-8 on its own: then one token per byte.
+        let tokens = String(validating: ending, as: UTF8.self).map { tokenizer.encode($0, specialTokens: .plainText).map(Int.init) }
+            ?? matcher!.vocabulary.singleByteTokens(spelling: ending)
+        if let tokens, tokens.count + Self.endingSlack >= left { forcedEnding = tokens }
     }
 
     /// Flushes the held-back text, validates the calls, and sums up.
@@ -98,10 +125,14 @@ struct SequenceDecoder {
         for event in pieceEvents {
             switch event {
             case .content(let text): emit(.content(text))
-            case .toolCall(let delta): emit(.toolCall(delta))
+            case .toolCall(let delta):
+                if delta.name != nil { callsStarted += 1 }
+                emit(.toolCall(delta))
             }
         }
     }
+
+    private static let endingSlack = 8
 
     /// Sets the logits of tokens the mask forbids to -infinity.
     static func apply(_ mask: TokenBitmask, to logits: inout [Float]) {

@@ -19,14 +19,17 @@ public final class Grammar: Sendable {
     let root: Int32
     /// `tool_choice: auto`: a `.freeText` node the reply may be instead of `root` (-1: none).
     let freeText: Int32
+    /// The lists of calls (array, tagged blocks) that `GrammarMatcher.closeCallLists()` stops from growing.
+    let callLists: Set<Int32>
     /// Consecutive whitespace bytes allowed between JSON tokens (keeps a model from padding forever).
     let maxWhitespace: UInt8
     /// A shortest text for each node (see `GrammarCompletion.swift`).
     let minimalTexts: [[UInt8]?]
 
-    init(builder: GrammarBuilder, root: Int32, freeText: Int32 = -1, maxWhitespace: UInt8) {
+    init(builder: GrammarBuilder, root: Int32, freeText: Int32 = -1, callLists: [Int32] = [], maxWhitespace: UInt8) {
         minimalTexts = Self.minimalTexts(builder)
         self.freeText = freeText
+        self.callLists = Set(callLists)
         nodes = builder.nodes
         tries = builder.tries
         objects = builder.objects
@@ -83,23 +86,31 @@ public final class Grammar: Sendable {
             shape.selectorTexts = names.map { Array($0.pythonJSON().utf8) }
         }
         let call = builder.object(shape)
-        let list: Int32
+        let maxCalls: Int32 = parallelCalls ? -1 : 1
+        let array = builder.add(GrammarNode(
+            kind: .array, minCount: 1, maxCount: maxCalls, item: call, shape: builder.prefixList([])))
+        var callLists = [array]
+        let own: Int32
         switch format {
-        case .xlam:
-            list = builder.add(GrammarNode(
-                kind: .array, minCount: 1, maxCount: parallelCalls ? -1 : 1, item: call, shape: builder.prefixList([])))
+        case .xlam: own = array
+        case .llama3: own = call
         case .hermes:
-            list = builder.add(GrammarNode(
-                kind: .taggedList, minCount: 1, maxCount: parallelCalls ? -1 : 1, item: call,
-                shape: builder.text(Array("<tool_call>".utf8)),
-                trie: builder.text(Array("</tool_call>".utf8))))
-        case .llama3:
-            list = call
+            own = builder.add(GrammarNode(
+                kind: .taggedList, minCount: 1, maxCount: maxCalls, item: call,
+                shape: builder.text(Array("<tool_call>".utf8)), trie: builder.text(Array("</tool_call>".utf8))))
+            callLists.append(own)
         }
+        // A required call is written in the format the template teaches. In `auto` the model chose to call by
+        // typing a trigger, so every shape the parser reads as calls is kept valid: small models drift from
+        // their format's opening to a bare JSON object or array.
+        let root = choice == .auto
+            ? builder.add(GrammarNode(kind: .choice, shape: builder.choiceList(Array(Set([own, array, call])).sorted())))
+            : own
         let freeText = choice == .auto
-            ? builder.add(GrammarNode(kind: .freeText, shape: builder.text(Array(format.trigger.utf8)))) : -1
+            ? builder.add(GrammarNode(kind: .freeText, trie: builder.trie(format.triggers.map { Array($0.utf8) }))) : -1
         builder.finish()
-        return Grammar(builder: builder, root: list, freeText: freeText, maxWhitespace: UInt8(clamping: maxWhitespace))
+        return Grammar(builder: builder, root: root, freeText: freeText, callLists: callLists,
+                       maxWhitespace: UInt8(clamping: maxWhitespace))
     }
 }
 
@@ -122,7 +133,7 @@ enum GrammarKind: UInt8, Sendable {
     /// Items each wrapped in an opening and a closing tag, e.g. `<tool_call>…</tool_call>` (Hermes):
     /// `shape`/`trie` index `texts` (opening, closing).
     case taggedList
-    /// Text that does not start with a trigger (`shape` indexes `texts`); anything goes once it diverges.
+    /// Text that does not start with any of the triggers (`trie` indexes `tries`); anything goes once it diverges.
     case freeText
 }
 
@@ -201,11 +212,15 @@ struct GrammarBuilder {
         return Int32(texts.count - 1)
     }
 
+    mutating func trie(_ strings: [[UInt8]]) -> Int32 {
+        tries.append(ByteTrie(strings))
+        return Int32(tries.count - 1)
+    }
+
     /// A node matching exactly these values, written as Python's `json.dumps` writes them.
     mutating func literal(_ values: [JSONValue]) -> Int32 {
         guard !values.isEmpty else { return add(GrammarNode(kind: .never)) }
-        tries.append(ByteTrie(values.map { Array($0.pythonJSON().utf8) }))
-        return add(GrammarNode(kind: .literal, trie: Int32(tries.count - 1)))
+        return add(GrammarNode(kind: .literal, trie: trie(values.map { Array($0.pythonJSON().utf8) })))
     }
 
     mutating func object(_ shape: ObjectShape) -> Int32 {

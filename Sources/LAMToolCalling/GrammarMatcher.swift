@@ -14,6 +14,8 @@ struct GrammarMatcher {
     private(set) var tops: [Int32] = []
     /// Scratch: the stacks produced by `feed`.
     var produced: [Int32] = []
+    /// Lists of calls take no further call (see `closeCallLists()`).
+    private(set) var callListsClosed = false
 
     init(grammar: Grammar) {
         self.grammar = grammar
@@ -51,6 +53,10 @@ struct GrammarMatcher {
 
     var isComplete: Bool { tops.contains { isComplete($0) } }
 
+    /// From now on a list of calls ends after the call being written (or at once, when it holds enough): for
+    /// a generation whose token budget cannot hold another call.
+    mutating func closeCallLists() { callListsClosed = true }
+
     /// Some stack accepts any text from here on (free text in `tool_choice: auto`).
     var acceptsAnything: Bool { tops.contains { isFree(arena[Int($0)]) } }
 
@@ -63,10 +69,11 @@ struct GrammarMatcher {
         }
     }
 
-    /// For free text that has not diverged from the call trigger yet: the rest of the trigger.
-    func untypedTrigger(_ frame: Frame) -> ArraySlice<UInt8>? {
+    /// For free text that has not diverged from every call trigger yet: the trie of the triggers and the node
+    /// reached in it.
+    func untypedTriggers(_ frame: Frame) -> (triggers: ByteTrie, node: Int32)? {
         guard frame.role == .value, grammar.nodes[Int(frame.node)].kind == .freeText, frame.phase == 0 else { return nil }
-        return grammar.texts[Int(grammar.nodes[Int(frame.node)].shape)][Int(frame.count)...]
+        return (grammar.tries[Int(grammar.nodes[Int(frame.node)].trie)], frame.cursor)
     }
 
     func isFree(_ frame: Frame) -> Bool {
@@ -195,12 +202,14 @@ struct GrammarMatcher {
         case .freeText:
             var next = frame
             if frame.phase == 1 { return .consumed(next) }
-            let trigger = grammar.texts[Int(node.shape)]
-            if frame.count == 0 && isWhitespace(byte) { return .consumed(next) }
-            if byte == trigger[Int(frame.count)] {
-                next.count += 1
-                // Once the reply starts with the trigger, only the call grammar may go on.
-                return Int(next.count) == trigger.count ? .reject : .consumed(next)
+            let triggers = grammar.tries[Int(node.trie)]
+            if frame.cursor == 0 && isWhitespace(byte) { return .consumed(next) }
+            let typed = triggers.child(of: frame.cursor, byte: byte)
+            if typed >= 0 {
+                // Once the reply starts with a trigger, only the call grammar may go on.
+                if triggers.valueCount[Int(typed)] > 0 { return .reject }
+                next.cursor = typed
+                return .consumed(next)
             }
             next.phase = 1
             return .consumed(next)
@@ -369,6 +378,13 @@ struct GrammarMatcher {
         (node.maxCount < 0 || count < node.maxCount) && grammar.nodes[Int(itemNode(node, count))].satisfiable
     }
 
+    /// A list of calls after `closeCallLists()` that holds the calls it needs. Checked only where the next item
+    /// would begin (a comma, an opening tag), never after one of those was written, so closing never strands a
+    /// half-written separator.
+    private func isClosed(_ frame: Frame, _ node: GrammarNode, count: Int32) -> Bool {
+        callListsClosed && count >= max(node.minCount, 1) && grammar.callLists.contains(frame.node)
+    }
+
     /// Array phases: 0 before `[`, 1 after `[`, 2 in an item, 3 after an item, 4 after a comma, 5 closed.
     private func arrayStep(_ frame: Frame, _ node: GrammarNode, _ byte: UInt8) -> Reaction {
         var next = frame
@@ -390,7 +406,7 @@ struct GrammarMatcher {
             return .enter(parent: next, node: itemNode(node, frame.count))
         case 3:
             if isWhitespace(byte) { return skipWhitespace(frame) }
-            if byte == UInt8(ascii: ",") && canAddItem(node, count: frame.count) {
+            if byte == UInt8(ascii: ",") && canAddItem(node, count: frame.count) && !isClosed(frame, node, count: frame.count) {
                 next.phase = 4
                 return .consumed(next)
             }
@@ -484,7 +500,8 @@ struct GrammarMatcher {
         case 0:
             let open = grammar.texts[Int(node.shape)]
             if frame.count == 0 && isWhitespace(byte) { return skipWhitespace(frame) }
-            if byte == open[Int(frame.count)] && (node.maxCount < 0 || frame.cursor < node.maxCount) {
+            if byte == open[Int(frame.count)] && (node.maxCount < 0 || frame.cursor < node.maxCount)
+                && (frame.count > 0 || !isClosed(frame, node, count: frame.cursor)) {
                 next.count += 1
                 next.whitespace = 0
                 if Int(next.count) == open.count {

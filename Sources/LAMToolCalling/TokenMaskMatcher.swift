@@ -52,15 +52,15 @@ public struct TokenMaskMatcher {
         var elsewhere: [Int32] = []
         for top in matcher.tops {
             let frame = matcher.arena[Int(top)]
-            if matcher.untypedTrigger(frame) != nil { undecided.append(top) }
+            if matcher.untypedTriggers(frame) != nil { undecided.append(top) }
             else if canTakeAnyStringSafeToken(frame) { inString.append(top) }
             else { elsewhere.append(top) }
         }
-        // Free text that has not yet typed the call trigger takes every token except those that complete it.
+        // Free text that has not yet typed a call trigger takes every token except those that complete one.
         for top in undecided {
-            let frame = matcher.arena[Int(top)]
+            let (triggers, typed) = matcher.untypedTriggers(matcher.arena[Int(top)])!
             mask.formUnion(vocabulary.visible)
-            clearTokens(completing: matcher.untypedTrigger(frame)!, from: 0, whitespaceFirst: frame.count == 0, in: &mask)
+            clearTokens(completing: triggers, typed: typed, from: 0, in: &mask)
         }
         if !inString.isEmpty {
             // Strings near their maxLength take only the short string-safe tokens in one go.
@@ -105,6 +105,10 @@ public struct TokenMaskMatcher {
         isFinished ? nil : matcher.completion()
     }
 
+    /// From now on a list of calls takes no call after the one being written: for a reply whose token budget
+    /// cannot hold another.
+    public mutating func closeCallLists() { matcher.closeCallLists() }
+
     /// Consumes raw bytes (e.g. a forced prefix). Returns false, changing nothing, when they are not allowed.
     @discardableResult
     public mutating func advance(bytes: [UInt8]) -> Bool {
@@ -112,9 +116,12 @@ public struct TokenMaskMatcher {
         return matcher.advance(bytes)
     }
 
-    private func clearTokens(completing trigger: ArraySlice<UInt8>, from node: Int32, whitespaceFirst: Bool, in mask: inout TokenBitmask) {
+    /// Clears the tokens from vocabulary-trie `node` on whose bytes free text would complete a trigger (at
+    /// `typed` in the triggers' trie): the stack of the call grammar decides those. Whitespace before the first
+    /// trigger byte keeps the reply at its start.
+    private func clearTokens(completing triggers: ByteTrie, typed: Int32, from node: Int32, in mask: inout TokenBitmask) {
         let trie = vocabulary.trie
-        guard let first = trigger.first else {
+        if triggers.valueCount[Int(typed)] > 0 {
             var pending = [node]
             while let next = pending.popLast() {
                 for token in trie.values(of: next) { mask[Int(token)] = false }
@@ -122,13 +129,11 @@ public struct TokenMaskMatcher {
             }
             return
         }
-        if whitespaceFirst {
-            for slot in trie.children(of: node) where isWhitespace(trie.childBytes[slot]) {
-                clearTokens(completing: trigger, from: trie.childNodes[slot], whitespaceFirst: true, in: &mask)
-            }
+        for slot in trie.children(of: node) {
+            let byte = trie.childBytes[slot]
+            let next = typed == 0 && isWhitespace(byte) ? 0 : triggers.child(of: typed, byte: byte)
+            if next >= 0 { clearTokens(completing: triggers, typed: next, from: trie.childNodes[slot], in: &mask) }
         }
-        let next = trie.child(of: node, byte: first)
-        if next >= 0 { clearTokens(completing: trigger.dropFirst(), from: next, whitespaceFirst: false, in: &mask) }
     }
 
     /// A stack inside a string, between characters: every string-safe token that fits in the room left is

@@ -25,13 +25,13 @@ public enum ToolCallFormat: String, Sendable, CaseIterable, Hashable {
     /// The key that holds a call's arguments in what the model writes (the parser accepts both names).
     public var argumentsKey: String { self == .llama3 ? "parameters" : "arguments" }
 
-    /// The text a reply starts with when it is a call in this format: in `tool_choice: auto`, constrained decoding
-    /// begins once the reply starts with it.
-    public var trigger: String {
+    /// The texts a reply starts with when it is a call: the format's own opening, and a bare JSON object or
+    /// array, which small models often write instead and which the parser accepts in every format. In
+    /// `tool_choice: auto`, constrained decoding begins once the reply starts with one of them.
+    public var triggers: [String] {
         switch self {
-        case .xlam: "["
-        case .hermes: "<tool_call>"
-        case .llama3: "{"
+        case .xlam, .llama3: ["[", "{"]
+        case .hermes: ["<tool_call>", "[", "{"]
         }
     }
 }

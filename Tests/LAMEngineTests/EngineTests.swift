@@ -96,6 +96,20 @@ func user(_ text: String) -> JSONValue { ["role": "user", "content": .string(tex
         #expect(call.arguments?["location"]?.stringValue?.isEmpty == false)
     }
 
+    /// A required call list that would outrun the token limit closes in time. Asked this way the 0.5B writes
+    /// eight calls of ~33 tokens each; in 90 tokens the list must end after whole calls (without the budget rule
+    /// the limit cuts the third call inside its arguments).
+    @Test func requiredCallsStayWholeUnderATightTokenLimit() async throws {
+        let engine = try Shared.engine()
+        let request = "I need the current weather in each of these cities: Tokyo, Seoul, Beijing, Bangkok, Delhi. "
+            + "Call the tool once per city."
+        let reply = try await engine.complete(ChatRequest(
+            messages: [user(request)], tools: weatherTools, toolChoice: .required, maxTokens: 90))
+        #expect(reply.toolCalls.count >= 2, "\(reply.text)")
+        #expect(reply.toolCalls.allSatisfy { $0.isValid }, "\(reply.text)")
+        #expect(reply.problems.isEmpty, "\(reply.problems)")
+    }
+
     @Test func namedToolChoiceIsHonored() async throws {
         let engine = try Shared.engine()
         let reply = try await engine.complete(ChatRequest(

@@ -14,21 +14,21 @@ import Testing
         return try! ToolDefinition.list(from: try! JSONValue(parsing: json))
     }()
 
-    /// The calls in a constrained reply, read with the plain JSON parser: (name, arguments) pairs.
+    /// The calls in a constrained reply, read with the plain JSON parser: (name, arguments) pairs. Every format
+    /// may write a JSON array of calls or one bare call; Hermes may also write tagged blocks.
     static func calls(in text: String, format: ToolCallFormat) throws -> [(String, JSONValue)] {
         var values: [JSONValue] = []
-        switch format {
-        case .xlam:
-            guard case .array(let items) = try JSONValue(parsing: text) else { throw CallShapeError(text: text) }
-            values = items
-        case .llama3:
-            values = [try JSONValue(parsing: text)]
-        case .hermes:
-            var rest = Substring(text.trimmingWhitespace)
+        var rest = Substring(text.trimmingWhitespace)
+        if format == .hermes && rest.hasPrefix("<tool_call>") {
             while !rest.isEmpty {
                 guard rest.hasPrefix("<tool_call>"), let end = rest.firstRange(of: "</tool_call>") else { throw CallShapeError(text: text) }
                 values.append(try JSONValue(parsing: String(rest[rest.index(rest.startIndex, offsetBy: 11)..<end.lowerBound])))
                 rest = Substring(String(rest[end.upperBound...]).trimmingWhitespace)
+            }
+        } else {
+            switch try JSONValue(parsing: text) {
+            case .array(let items): values = items
+            case let call: values = [call]
             }
         }
         return try values.map { value in
@@ -104,15 +104,17 @@ import Testing
             return matcher.advance(bytes: Array(text.utf8))
         }
         #expect(accepts("Sure, which city? [not a call]"))
-        #expect(accepts("  " + format.trigger.dropLast()))
-        let call = switch format {
-        case .xlam: #"[{"name": "get_weather", "arguments": {"location": "Paris"}}]"#
-        case .hermes: "<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"location\": \"Paris\"}}\n</tool_call>"
-        case .llama3: #"{"name": "get_weather", "parameters": {"location": "Paris"}}"#
+        #expect(accepts("  <tool_call"))
+        let bareCall = #"{"name": "get_weather", "\#(format.argumentsKey)": {"location": "Paris"}}"#
+        var calls = [bareCall, "[" + bareCall + "]"]
+        if format == .hermes { calls.append("<tool_call>\n" + bareCall + "\n</tool_call>") }
+        for call in calls {
+            #expect(accepts(call))
+            #expect(!accepts(call.replacing("\"Paris\"", with: "\"Paris\"x")))
+            // A call ends the reply: no text after it.
+            #expect(!accepts(call + " Done!"))
         }
-        #expect(accepts(call))
-        #expect(!accepts(format.trigger + "oops"))
-        #expect(!accepts(call.replacing("\"Paris\"", with: "\"Paris\"x")))
+        for trigger in format.triggers { #expect(!accepts(trigger + "oops")) }
         var random = SeededRandom(seed: 99)
         for _ in 0..<40 {
             // Random replies: free text, or (once the trigger is typed) valid calls; the probe inside checks that
@@ -123,11 +125,46 @@ import Testing
         var mask = TokenBitmask(count: vocabulary.vocabulary.count)
         matcher.allowedTokens(into: &mask)
         #expect(mask[vocabulary.eos], "an empty reply is free text")
-        let triggerToken = try #require(vocabulary.tokens.firstIndex(of: Array(format.trigger.utf8)))
-        #expect(mask[triggerToken])
-        matcher.advance(token: triggerToken)
-        matcher.allowedTokens(into: &mask)
-        #expect(!mask[vocabulary.eos], "after the trigger only a call may follow")
+        for trigger in format.triggers {
+            var matcher = TokenMaskMatcher(grammar: grammar, vocabulary: vocabulary.vocabulary)
+            matcher.allowedTokens(into: &mask)
+            let triggerToken = try #require(vocabulary.tokens.firstIndex(of: Array(trigger.utf8)))
+            #expect(mask[triggerToken])
+            matcher.advance(token: triggerToken)
+            matcher.allowedTokens(into: &mask)
+            #expect(!mask[vocabulary.eos], "after the trigger \(trigger) only a call may follow")
+            #expect(mask.allowedCount > 0)
+        }
+    }
+
+    /// A reply whose token budget cannot hold another call closes its list after the call being written
+    /// (`closeCallLists`), in every shape of list; a separator already written still gets its call.
+    @Test(arguments: ToolCallFormat.allCases)
+    func closedCallListsTakeNoFurtherCall(format: ToolCallFormat) throws {
+        // `auto`, where every format takes a JSON array of calls once the model opens one.
+        let grammar = try #require(try Grammar.toolCalls(Self.tools, choice: .auto, format: format))
+        let call = #"{"name": "get_weather", "\#(format.argumentsKey)": {"location": "Paris"}}"#
+        /// Whether `next` may follow `text` (after closing the call lists when `closing`), and whether that ends
+        /// the reply.
+        func follows(_ next: String, after text: String, closing: Bool = true) -> (taken: Bool, complete: Bool) {
+            var matcher = TokenMaskMatcher(grammar: grammar, vocabulary: SyntheticVocabulary.shared.vocabulary)
+            guard matcher.advance(bytes: Array(text.utf8)) else { return (false, false) }
+            if closing { matcher.closeCallLists() }
+            let taken = matcher.advance(bytes: Array(next.utf8))
+            return (taken, matcher.isComplete)
+        }
+        #expect(!follows(", ", after: "[" + call).taken)
+        #expect(follows("]", after: "[" + call) == (true, true))
+        #expect(follows(", ", after: "[" + call, closing: false).taken)
+        #expect(follows(" " + call + "]", after: "[" + call + ",") == (true, true), "a comma written gets its call")
+        #expect(follows(call + "]", after: "[") == (true, true), "a list still takes the call it needs")
+        if format == .hermes {
+            let block = "<tool_call>" + call + "</tool_call>\n"
+            #expect(follows("", after: block) == (true, true))
+            #expect(!follows("<tool_call>", after: block).taken)
+            #expect(follows("_call>" + call + "</tool_call>", after: block + "<tool") == (true, true),
+                    "an opening tag begun is finished")
+        }
     }
 }
 
