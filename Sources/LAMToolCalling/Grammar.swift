@@ -102,10 +102,18 @@ public final class Grammar: Sendable {
         }
         // A required call is written in the format the template teaches. In `auto` the model chose to call by
         // typing a trigger, so every shape the parser reads as calls is kept valid: small models drift from
-        // their format's opening to a bare JSON object or array.
-        let root = choice == .auto
-            ? builder.add(GrammarNode(kind: .choice, shape: builder.choiceList(Array(Set([own, array, call])).sorted())))
-            : own
+        // their format's opening to a bare JSON object or array, often inside a ```json fence.
+        let root: Int32
+        if choice == .auto {
+            let bare = builder.add(GrammarNode(kind: .choice, shape: builder.choiceList([array, call])))
+            let fenced = builder.add(GrammarNode(
+                kind: .taggedList, minCount: 1, maxCount: 1, item: bare,
+                shape: builder.text(Array("```json".utf8)), trie: builder.text(Array("```".utf8))))
+            root = builder.add(GrammarNode(
+                kind: .choice, shape: builder.choiceList(Array(Set([own, array, call, fenced])).sorted())))
+        } else {
+            root = own
+        }
         let freeText = choice == .auto
             ? builder.add(GrammarNode(kind: .freeText, trie: builder.trie(format.triggers.map { Array($0.utf8) }))) : -1
         builder.finish()

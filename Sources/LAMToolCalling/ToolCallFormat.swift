@@ -26,12 +26,13 @@ public enum ToolCallFormat: String, Sendable, CaseIterable, Hashable {
     public var argumentsKey: String { self == .llama3 ? "parameters" : "arguments" }
 
     /// The texts a reply starts with when it is a call: the format's own opening, and a bare JSON object or
-    /// array, which small models often write instead and which the parser accepts in every format. In
-    /// `tool_choice: auto`, constrained decoding begins once the reply starts with one of them.
+    /// array, bare or in a ```` ```json ```` fence, which small models often write instead and which the parser
+    /// accepts in every format. In `tool_choice: auto`, constrained decoding begins once the reply starts with
+    /// one of them (a fence for another language stays free text).
     public var triggers: [String] {
         switch self {
-        case .xlam, .llama3: ["[", "{"]
-        case .hermes: ["<tool_call>", "[", "{"]
+        case .xlam, .llama3: ["[", "{", "```json"]
+        case .hermes: ["<tool_call>", "[", "{", "```json"]
         }
     }
 }

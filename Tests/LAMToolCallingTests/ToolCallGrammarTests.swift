@@ -106,7 +106,8 @@ import Testing
         #expect(accepts("Sure, which city? [not a call]"))
         #expect(accepts("  <tool_call"))
         let bareCall = #"{"name": "get_weather", "\#(format.argumentsKey)": {"location": "Paris"}}"#
-        var calls = [bareCall, "[" + bareCall + "]"]
+        #expect(accepts("```python\nprint(1)\n```"), "a fence for code stays free text")
+        var calls = [bareCall, "[" + bareCall + "]", "```json\n" + bareCall + "\n```", "```json\n[" + bareCall + "]\n```"]
         if format == .hermes { calls.append("<tool_call>\n" + bareCall + "\n</tool_call>") }
         for call in calls {
             #expect(accepts(call))
@@ -128,9 +129,15 @@ import Testing
         for trigger in format.triggers {
             var matcher = TokenMaskMatcher(grammar: grammar, vocabulary: vocabulary.vocabulary)
             matcher.allowedTokens(into: &mask)
-            let triggerToken = try #require(vocabulary.tokens.firstIndex(of: Array(trigger.utf8)))
-            #expect(mask[triggerToken])
-            matcher.advance(token: triggerToken)
+            // The trigger as one token where the vocabulary has one, else (```json) byte by byte.
+            let typed: Bool
+            if let triggerToken = vocabulary.tokens.firstIndex(of: Array(trigger.utf8)) {
+                #expect(mask[triggerToken])
+                typed = matcher.advance(token: triggerToken)
+            } else {
+                typed = matcher.advance(bytes: Array(trigger.utf8))
+            }
+            #expect(typed)
             matcher.allowedTokens(into: &mask)
             #expect(!mask[vocabulary.eos], "after the trigger \(trigger) only a call may follow")
             #expect(mask.allowedCount > 0)
