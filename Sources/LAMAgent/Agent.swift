@@ -45,10 +45,16 @@ public struct AgentLimits: Sendable, Hashable {
     public var maximumSteps: Int
     /// Longest a single tool call may run before the model is told it timed out.
     public var toolTimeout: Duration
+    /// Whether a call identical to one that already succeeded in an earlier step of the same user turn (same
+    /// tool, same arguments) runs again. Small models often repeat their last call after reading its result;
+    /// by default the repeat does not run and the model gets the earlier result back with a reminder, so a
+    /// stutter does not add the same to-do twice. Identical calls within one reply always run.
+    public var rerunsRepeatedCalls: Bool
 
-    public init(maximumSteps: Int = 10, toolTimeout: Duration = .seconds(60)) {
+    public init(maximumSteps: Int = 10, toolTimeout: Duration = .seconds(60), rerunsRepeatedCalls: Bool = false) {
         self.maximumSteps = maximumSteps
         self.toolTimeout = toolTimeout
+        self.rerunsRepeatedCalls = rerunsRepeatedCalls
     }
 }
 
@@ -115,6 +121,7 @@ public actor Agent {
     {
         messages.append(.user(userText))
         let definitions = tools.map(\.definition)
+        var succeeded: [RepeatKey: String] = [:]
         for step in 1...max(1, limits.maximumSteps) {
             let reply: ModelReply
             do {
@@ -141,7 +148,18 @@ public actor Agent {
             let requested = calls.map { AgentToolCall(id: $0.id, name: $0.name, arguments: $0.arguments) }
             messages.append(AgentMessage(role: .assistant, content: reply.content, toolCalls: requested))
             for call in requested { events(.call(call)) }
-            let results = await execute(calls.map(validator.validate))
+            let validated = calls.map(validator.validate)
+            let repeats = validated.map { call in
+                limits.rerunsRepeatedCalls ? nil : RepeatKey(call).flatMap { succeeded[$0] }
+            }
+            let fresh = await execute(validated.indices.filter { repeats[$0] == nil }.map { validated[$0] })
+            var freshResults = fresh.makeIterator()
+            let results = repeats.map { earlier in
+                earlier.map { CallResult(content: Self.repeatReminder(earlier: $0), isError: true) } ?? freshResults.next()!
+            }
+            for (call, result) in zip(validated, results) where !result.isError {
+                if let key = RepeatKey(call) { succeeded[key] = result.content }
+            }
             for (call, result) in zip(requested, results) {
                 events(.result(callID: call.id, name: call.name, content: result.content, isError: result.isError))
                 messages.append(
@@ -150,6 +168,34 @@ public actor Agent {
         }
         events(.error("stopped after \(limits.maximumSteps) steps without a final answer"))
         return TurnOutcome(stop: .stepLimit, answer: "", steps: limits.maximumSteps)
+    }
+
+    private static func repeatReminder(earlier result: String) -> String {
+        "Not run again: this exact call already ran in this turn and returned: \(result)\n"
+            + "Do not repeat it; make the next call the task needs, or answer the user."
+    }
+
+    /// A valid call's tool and arguments, keys sorted at every level (argument order does not make a new call).
+    private struct RepeatKey: Hashable {
+        var name: String
+        var arguments: JSONValue
+
+        init?(_ call: ValidatedToolCall) {
+            guard call.isValid, let arguments = call.arguments else { return nil }
+            name = call.call.name
+            self.arguments = Self.sortingKeys(arguments)
+        }
+
+        private static func sortingKeys(_ value: JSONValue) -> JSONValue {
+            switch value {
+            case .object(let object):
+                var sorted = JSONObject()
+                for key in object.keys.sorted() { sorted[key] = sortingKeys(object[key]!) }
+                return .object(sorted)
+            case .array(let items): return .array(items.map(sortingKeys))
+            default: return value
+            }
+        }
     }
 
     private func nextCallID() -> String {

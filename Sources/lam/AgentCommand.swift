@@ -65,6 +65,9 @@ struct AgentOptions: ParsableArguments {
     @Option(help: "Seconds a tool call may take.")
     var toolTimeout: Double = 60
 
+    @Flag(help: "Run a call again when it repeats one that already succeeded this turn (default: send back the earlier result).")
+    var rerunRepeatedCalls = false
+
     @Option(help: "Sampling temperature (default: greedy in process, the server's default with --endpoint).")
     var temperature: Double?
 
@@ -119,7 +122,8 @@ struct AgentSession {
             let ask: ToolConfirmation = { @Sendable call in await TerminalConfirmation.shared.ask(call) }
             let confirmation = options.yes ? nil : ask
             let limits = AgentLimits(
-                maximumSteps: options.maxSteps, toolTimeout: .milliseconds(Int(options.toolTimeout * 1000)))
+                maximumSteps: options.maxSteps, toolTimeout: .milliseconds(Int(options.toolTimeout * 1000)),
+                rerunsRepeatedCalls: options.rerunRepeatedCalls)
             agent = try Agent(
                 model: try options.makeModel(), tools: tools, systemPrompt: options.system, limits: limits,
                 confirmation: confirmation)

@@ -25,6 +25,11 @@ actor Rendezvous {
     }
 }
 
+final class Counter: Sendable {
+    private let value = Mutex(0)
+    func increment() -> Int { value.withLock { $0 += 1; return $0 } }
+}
+
 final class Flag: Sendable {
     private let value = Mutex(false)
     func set() { value.withLock { $0 = true } }
@@ -135,6 +140,32 @@ final class Flag: Sendable {
             model: model, tools: [meet], limits: AgentLimits(maximumSteps: 3, toolTimeout: .seconds(5)))
         try await agent.run("meet twice")
         #expect(model.conversations[1].suffix(2).map(\.content) == ["met", "met"])
+    }
+
+    /// A call repeating one that already succeeded earlier in the turn (argument order aside) gets the earlier
+    /// result back instead of running again: a small model's stutter must not repeat a side effect. Identical
+    /// calls within one reply run, and with `rerunsRepeatedCalls` every repeat runs.
+    @Test(arguments: [false, true])
+    func repeatedCallsOfATurnRunOnceUnlessAllowed(rerun: Bool) async throws {
+        let runs = Counter()
+        let count = try SwiftTool(name: "count", description: "Counts its runs") { (_: AddInput) in runs.increment() }
+        let model = ScriptedModel([
+            ModelReply(content: "", calls: [call("count", #"{"a": 1, "b": 2}"#), call("count", #"{"a": 1, "b": 2}"#)]),
+            ModelReply(content: "", calls: [call("count", #"{"b": 2, "a": 1}"#), call("count", #"{"a": 2, "b": 2}"#)]),
+            ModelReply(content: "done"),
+        ])
+        let agent = try Agent(model: model, tools: [count], limits: AgentLimits(rerunsRepeatedCalls: rerun))
+        let outcome = try await agent.run("count")
+        #expect(outcome.stop == .answered)
+        let results = model.conversations[2].filter { $0.role == .tool }.map(\.content)
+        if rerun {
+            #expect(results == ["1", "2", "3", "4"])
+        } else {
+            #expect(results.count == 4)
+            #expect(results[0...1] == ["1", "2"])
+            #expect(results[2].hasPrefix("Not run again: this exact call already ran in this turn and returned: 2\n"))
+            #expect(results[3] == "3")
+        }
     }
 
     @Test func emptyReplyEndsTheTurnWithAnError() async throws {
