@@ -11,7 +11,6 @@ import LAMToolCalling
 struct SequenceDecoder {
     private let generation: PreparedChat
     private let stopTokens: Set<Int>
-    private let tokenizer: Tokenizer
     private var matcher: TokenMaskMatcher?
     private var mask: TokenBitmask
     private var sampler: Sampler
@@ -25,14 +24,11 @@ struct SequenceDecoder {
     private var finish = FinishReason.length
     /// Calls whose name has streamed so far.
     private var callsStarted = 0
-    /// Tokens that close a constrained reply the budget is about to cut (see `keepWithinBudget`).
-    private var forcedEnding: [Int] = []
     var timings = GenerationTimings()
 
     init(generation: PreparedChat, model: LoadedModel) {
         self.generation = generation
         stopTokens = model.stopTokens
-        tokenizer = model.tokenizer
         matcher = generation.grammar.map { TokenMaskMatcher(grammar: $0, vocabulary: model.vocabulary) }
         mask = TokenBitmask(count: matcher?.vocabulary.count ?? 0)
         sampler = Sampler(generation.request.sampling)
@@ -47,26 +43,21 @@ struct SequenceDecoder {
     /// `contextHasRoom` false).
     mutating func next(logits: inout [Float], contextHasRoom: Bool,
                        emit: (ChatEvent) -> Void) throws(EngineError) -> Int? {
-        let token: Int
-        if forcedEnding.isEmpty {
-            if matcher != nil {
-                let start = ContinuousClock.now
-                matcher!.allowedTokens(into: &mask)
-                timings.maskSeconds += (ContinuousClock.now - start).seconds
-                timings.maskedTokens += 1
-                guard mask.allowedCount > 0 else {
-                    finish = .stop
-                    return nil
-                }
-                Self.apply(mask, to: &logits)
-            }
-            token = sampler.sample(logits: &logits, history: history)
-            if stopTokens.contains(token) {
+        if matcher != nil {
+            let start = ContinuousClock.now
+            matcher!.allowedTokens(into: &mask)
+            timings.maskSeconds += (ContinuousClock.now - start).seconds
+            timings.maskedTokens += 1
+            guard mask.allowedCount > 0 else {
                 finish = .stop
                 return nil
             }
-        } else {
-            token = forcedEnding.removeFirst()
+            Self.apply(mask, to: &logits)
+        }
+        let token = sampler.sample(logits: &logits, history: history)
+        if stopTokens.contains(token) {
+            finish = .stop
+            return nil
         }
         if matcher != nil, !matcher!.advance(token: token) {
             throw .inference("constrained decoding chose token \(token), which the grammar does not allow")
@@ -79,23 +70,16 @@ struct SequenceDecoder {
             return nil
         }
         guard generated < generation.request.maxTokens, contextHasRoom else { return nil }
-        if matcher != nil && forcedEnding.isEmpty { keepWithinBudget() }
+        if matcher != nil { closeCallListsNearTheLimit() }
         return token
     }
 
-    /// Keeps a constrained reply whole under the token limit. When the tokens left could not hold another call
-    /// half again as long as the average so far, lists of calls take no further call; when they can little more
-    /// than hold the shortest valid ending (a few tokens of slack, because one sampled token can lengthen the
-    /// ending by several), that ending is written instead of sampled.
-    private mutating func keepWithinBudget() {
+    /// Keeps a constrained call list from being cut by the token limit: once the tokens left could not hold
+    /// another call half again as long as the average so far, lists take no further call. (A single call longer
+    /// than the budget is still cut and reported invalid: closing it early would invent argument values.)
+    private mutating func closeCallListsNearTheLimit() {
         let left = generation.request.maxTokens - generated
         if callsStarted > 0 && 2 * left < 3 * generated / callsStarted { matcher!.closeCallLists() }
-        // Tokens never outnumber bytes: a short ending needs no tokenizing to know it fits.
-        guard let ending = matcher!.completion(), ending.count + Self.endingSlack >= left else { return }
-        // Inside a multi-byte character the ending is not UTF-8 on its own: then one token per byte.
-        let tokens = String(validating: ending, as: UTF8.self).map { tokenizer.encode($0, specialTokens: .plainText).map(Int.init) }
-            ?? matcher!.vocabulary.singleByteTokens(spelling: ending)
-        if let tokens, tokens.count + Self.endingSlack >= left { forcedEnding = tokens }
     }
 
     /// Flushes the held-back text, validates the calls, and sums up.
@@ -131,8 +115,6 @@ struct SequenceDecoder {
             }
         }
     }
-
-    private static let endingSlack = 8
 
     /// Sets the logits of tokens the mask forbids to -infinity.
     static func apply(_ mask: TokenBitmask, to logits: inout [Float]) {

@@ -27,18 +27,6 @@ public final class TokenVocabulary: Sendable {
 
     public var count: Int { tokenBytes.count }
 
-    /// The ids that spell `bytes` one byte per token (byte-level vocabularies have a token for every byte), or nil
-    /// when some byte has none.
-    public func singleByteTokens(spelling bytes: [UInt8]) -> [Int]? {
-        var ids: [Int] = []
-        for byte in bytes {
-            let node = trie.child(of: 0, byte: byte)
-            guard node >= 0, let id = trie.values(of: node).first else { return nil }
-            ids.append(Int(id))
-        }
-        return ids
-    }
-
     public init(tokenBytes: [[UInt8]], endOfSequenceIDs: [Int]) {
         self.tokenBytes = tokenBytes
         self.endOfSequenceIDs = endOfSequenceIDs.filter { $0 >= 0 && $0 < tokenBytes.count }
