@@ -39,7 +39,7 @@ public enum ToolCallFormat: String, Sendable, CaseIterable, Hashable {
 
 /// Which tool calls a reply may or must contain (OpenAI's `tool_choice`).
 public enum ToolChoice: Sendable, Hashable {
-    /// Free text, or calls once the reply starts with the format's opening.
+    /// Free text, or calls once the reply starts like one (`ToolCallFormat.triggers`).
     case auto
     /// At least one call, nothing else.
     case required
