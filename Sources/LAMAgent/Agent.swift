@@ -149,16 +149,15 @@ public actor Agent {
             messages.append(AgentMessage(role: .assistant, content: reply.content, toolCalls: requested))
             for call in requested { events(.call(call)) }
             let validated = calls.map(validator.validate)
-            let repeats = validated.map { call in
-                limits.rerunsRepeatedCalls ? nil : RepeatKey(call).flatMap { succeeded[$0] }
-            }
+            let keys = validated.map(RepeatKey.init)
+            let repeats = keys.map { key in limits.rerunsRepeatedCalls ? nil : key.flatMap { succeeded[$0] } }
             let fresh = await execute(validated.indices.filter { repeats[$0] == nil }.map { validated[$0] })
             var freshResults = fresh.makeIterator()
             let results = repeats.map { earlier in
                 earlier.map { CallResult(content: Self.repeatReminder(earlier: $0), isError: true) } ?? freshResults.next()!
             }
-            for (call, result) in zip(validated, results) where !result.isError {
-                if let key = RepeatKey(call) { succeeded[key] = result.content }
+            for (key, result) in zip(keys, results) where !result.isError {
+                if let key { succeeded[key] = result.content }
             }
             for (call, result) in zip(requested, results) {
                 events(.result(callID: call.id, name: call.name, content: result.content, isError: result.isError))

@@ -109,8 +109,8 @@ public final class Grammar: Sendable {
             let fenced = builder.add(GrammarNode(
                 kind: .taggedList, minCount: 1, maxCount: 1, item: bare,
                 shape: builder.text(Array("```json".utf8)), trie: builder.text(Array("```".utf8))))
-            root = builder.add(GrammarNode(
-                kind: .choice, shape: builder.choiceList(Array(Set([own, array, call, fenced])).sorted())))
+            let tagged = format == .hermes ? [own] : []
+            root = builder.add(GrammarNode(kind: .choice, shape: builder.choiceList([call, array] + tagged + [fenced])))
         } else {
             root = own
         }
