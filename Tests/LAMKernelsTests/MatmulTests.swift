@@ -5,7 +5,8 @@ import Testing
 /// The integer kernels against the foundation's dequantizer (checked bit-exact against gguf-py): for random
 /// weight blocks and activations, `MatrixMultiplier` must equal Σ dequantize(w)·(quantized activation) up to
 /// float rounding. Batches of 1, 3 and 6 tokens exercise the single-token path and the multi-token tiles,
-/// and row lengths with an odd number of 32-blocks the pair kernels' tail.
+/// and row lengths with an odd number of 32-blocks the pair kernels' tail. Decode chunks of one row (the
+/// smallest `decodeChunkBytes`) spread the rows over both threads.
 struct MatmulTests {
     static let types: [GGMLType] = [.q4_K, .q6_K, .q5_0, .q8_0, .q4_1, .f32, .f16, .bf16]
 
@@ -21,7 +22,8 @@ struct MatmulTests {
             var y = [Float](repeating: .nan, count: batch * rows)
             x.withUnsafeBufferPointer { x in
                 y.withUnsafeMutableBufferPointer { y in
-                    MatrixMultiplier(pool: ThreadPool(threadCount: 2)).multiply(w, x.baseAddress!, batch: batch, into: y.baseAddress!)
+                    MatrixMultiplier(pool: ThreadPool(threadCount: 2), decodeChunkBytes: 1)
+                        .multiply(w, x.baseAddress!, batch: batch, into: y.baseAddress!)
                 }
             }
             let activations = effectiveActivations(x, batch: batch, columns: columns, format: w.activationFormat)

@@ -14,27 +14,24 @@ public final class ThreadPool: @unchecked Sendable {
     /// Threads that run a loop's items, the calling thread included.
     public let threadCount: Int
 
-    private let spinIterations: Int
-    private let generation = Atomic<Int>(0)
-    private let nextItem = Atomic<Int>(0)
-    private let busyWorkers = Atomic<Int>(0)
-    private let parkedWorkers = Atomic<Int>(0)
-    private let parking = NSCondition()
-    // Written by the calling thread before `generation` is bumped (release) and read by workers after they
-    // see the bump (acquire), so plain storage is safe.
-    private var job: ((Int) -> Void)?
-    private var itemCount = 0
+    /// What the workers share with the caller. The worker threads hold it, not the pool, so that releasing
+    /// the pool can stop them.
+    private let state: SharedState
     /// Serialises callers: one parallel loop runs at a time.
     private let callerLock = NSLock()
 
     public init(threadCount: Int, spinIterations: Int = 200_000) {
         self.threadCount = max(1, threadCount)
-        self.spinIterations = spinIterations
+        state = SharedState(spinIterations: spinIterations)
         for _ in 1..<self.threadCount {
-            let thread = Thread { [unowned self] in self.workerLoop() }
+            let thread = Thread { [state] in state.workerLoop() }
             thread.stackSize = 1 << 20
             thread.start()
         }
+    }
+
+    deinit {
+        state.stop()
     }
 
     /// Runs `body(i)` for every `i` in `0..<count`, spread over the pool's threads, and returns when all
@@ -48,23 +45,55 @@ public final class ThreadPool: @unchecked Sendable {
         callerLock.lock()
         defer { callerLock.unlock() }
         withoutActuallyEscaping(body) { body in
-            job = body
-            itemCount = count
-            nextItem.store(0, ordering: .relaxed)
-            busyWorkers.store(threadCount - 1, ordering: .relaxed)
-            generation.add(1, ordering: .sequentiallyConsistent)
-            if parkedWorkers.load(ordering: .sequentiallyConsistent) > 0 {
-                parking.lock()
-                parking.broadcast()
-                parking.unlock()
-            }
-            runItems(body, count: count)
-            var spins = 0
-            while busyWorkers.load(ordering: .acquiring) > 0 {
-                spins += 1
-                if spins > 1_000 { sched_yield() }
-            }
-            job = nil
+            state.run(body, count: count, workers: threadCount - 1)
+        }
+    }
+}
+
+private final class SharedState: @unchecked Sendable {
+    private let spinIterations: Int
+    private let generation = Atomic<Int>(0)
+    private let nextItem = Atomic<Int>(0)
+    private let busyWorkers = Atomic<Int>(0)
+    private let parkedWorkers = Atomic<Int>(0)
+    private let stopping = Atomic<Bool>(false)
+    private let parking = NSCondition()
+    // Written by the calling thread before `generation` is bumped (release) and read by workers after they
+    // see the bump (acquire), so plain storage is safe.
+    private var job: ((Int) -> Void)?
+    private var itemCount = 0
+
+    init(spinIterations: Int) {
+        self.spinIterations = spinIterations
+    }
+
+    func run(_ body: @escaping (Int) -> Void, count: Int, workers: Int) {
+        job = body
+        itemCount = count
+        nextItem.store(0, ordering: .relaxed)
+        busyWorkers.store(workers, ordering: .relaxed)
+        wakeWorkers()
+        runItems(body, count: count)
+        var spins = 0
+        while busyWorkers.load(ordering: .acquiring) > 0 {
+            spins += 1
+            if spins > 1_000 { sched_yield() }
+        }
+        job = nil
+    }
+
+    /// Makes every worker leave its loop (once it has finished any loop it is in).
+    func stop() {
+        stopping.store(true, ordering: .sequentiallyConsistent)
+        wakeWorkers()
+    }
+
+    private func wakeWorkers() {
+        generation.add(1, ordering: .sequentiallyConsistent)
+        if parkedWorkers.load(ordering: .sequentiallyConsistent) > 0 {
+            parking.lock()
+            parking.broadcast()
+            parking.unlock()
         }
     }
 
@@ -76,7 +105,7 @@ public final class ThreadPool: @unchecked Sendable {
         }
     }
 
-    private func workerLoop() {
+    func workerLoop() {
         var seen = 0
         while true {
             var current = generation.load(ordering: .acquiring)
@@ -94,6 +123,7 @@ public final class ThreadPool: @unchecked Sendable {
                 current = generation.load(ordering: .acquiring)
             }
             seen = current
+            if stopping.load(ordering: .sequentiallyConsistent) { return }
             if let job { runItems(job, count: itemCount) }
             busyWorkers.subtract(1, ordering: .releasing)
         }
