@@ -4,13 +4,13 @@ import Testing
 
 /// The integer kernels against the foundation's dequantizer (checked bit-exact against gguf-py): for random
 /// weight blocks and activations, `MatrixMultiplier` must equal Σ dequantize(w)·(quantized activation) up to
-/// float rounding. Batches of 1, 3 and 6 tokens exercise the single-token path and the multi-token tiles,
+/// float rounding. Batches of 1, 3 and 11 tokens exercise the single-token path and the multi-token tiles,
 /// and row lengths with an odd number of 32-blocks the pair kernels' tail. Decode chunks of one row (the
 /// smallest `decodeChunkBytes`) spread the rows over both threads.
 struct MatmulTests {
     static let types: [GGMLType] = [.q4_K, .q6_K, .q5_0, .q8_0, .q4_1, .f32, .f16, .bf16]
 
-    @Test(arguments: types, [1, 3, 6])
+    @Test(arguments: types, [1, 3, 11])
     func matchesDequantizedReference(type: GGMLType, batch: Int) throws {
         var random = SeededRandom(seed: UInt64(type.rawValue) * 31 + UInt64(batch))
         let columns = type.blockElements == 256 ? 512 : 544

@@ -32,7 +32,7 @@ public final class MatrixMultiplier: @unchecked Sendable {
         defer { for rows in tokenRows { rows?.deallocate() } }
         var quantized: [ActivationFormat: UnsafeMutablePointer<ActivationRow>] = [:]
         for (w, _) in products {
-            let rowsPerChunk = batch == 1 ? max(1, decodeChunkBytes / w.rowBytes) : 4
+            let rowsPerChunk = batch == 1 ? max(1, decodeChunkBytes / w.rowBytes) : 32
             chunkStarts.append(chunks)
             chunkRows.append(rowsPerChunk)
             chunks += (w.rows + rowsPerChunk - 1) / rowsPerChunk

@@ -3,7 +3,7 @@ import _Builtin_intrinsics.intel
 #endif
 
 /// The shared loop of the 32-weight block formats (Q8_0, Q5_0, Q4_1) against Q8_0/Q8_1 activations:
-/// per block, `d_w · d_a · Σ q·a`. Each format supplies how to unpack two consecutive blocks into 64 int8
+/// per block, `d_w · d_a · Σ q·a`. Each format supplies how to unpack two consecutive blocks into 64 8-bit
 /// weights; the blocks' f16 scale `d` sits at byte 0.
 enum Blocks32 {
     /// A format's plain-Swift dot product over some of a row's blocks against one token's activations.
@@ -35,39 +35,38 @@ enum Blocks32 {
     }
 
     #if SWIFTLAM_X86_NATIVE
-    /// How a 32-weight format turns two consecutive blocks into 64 int8 weights (a protocol rather than a
-    /// closure so that the generic loop below is specialised and the unpacking inlined).
+    /// How a 32-weight format turns two consecutive blocks into 64 unsigned 8-bit weights `u`, the weight being
+    /// `d · (u − offset)` (a protocol rather than a closure so that the generic loop below is specialised and
+    /// the unpacking inlined).
     protocol PairUnpacking {
-        /// Whether the unpacked weights are signed (Q8_0, Q5_0) or unsigned 4-bit values (Q4_1).
-        static var signedWeights: Bool { get }
+        /// log2 of the offset (Q8_0: 128, Q5_0: 16), nil for none (Q4_1, whose minimum is added separately).
+        static var offsetShift: Int32? { get }
         static func unpackPair(_ first: UnsafeRawPointer, blockBytes: Int) -> __m512i
     }
 
-    /// Signed weights need their magnitudes for vpdpbusd (unsigned × signed), with their signs moved onto
-    /// the activations. Returns per token the sum over the first `blocks - blocks % 2` blocks; the caller
-    /// adds an odd last one.
+    /// `vpdpbusd` multiplies unsigned by signed bytes, so the weights are taken as unsigned `u` and the offset
+    /// comes off through the instruction's accumulator input: it starts at `−offset · Σa` per lane (the
+    /// activations' negated sums of 4, shifted). Returns per token the sum over the first
+    /// `blocks - blocks % 2` blocks; the caller adds an odd last one.
     @inline(__always)
     static func pairTile<Format: PairUnpacking>(_ format: Format.Type, _ n: Int, _ row: UnsafeRawPointer, _ blocks: Int,
                                                 blockBytes: Int, _ acts: UnsafePointer<ActivationRow>,
                                                 _ out: UnsafeMutablePointer<Float>) {
-        let signed = Format.signedWeights
-        let halves = _mm512_set_epi32(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0)
-        var acc = InlineArray<4, __m512>(repeating: _mm512_setzero_ps())
+        var acc = DotTile.Accumulators(repeating: _mm512_setzero_ps())
         var b = 0
         while b + 1 < blocks {
             let first = row + b * blockBytes
             let w = Format.unpackPair(first, blockBytes: blockBytes)
-            let magnitudes = signed ? _mm512_abs_epi8(w) : w
-            let negative = signed ? _mm512_movepi8_mask(w) : 0
             let dw = _mm512_mask_blend_ps(0xFF00, _mm512_set1_ps(first.loadF16(at: 0)),
                                           _mm512_set1_ps(first.loadF16(at: blockBytes)))
             for t in 0..<n {
-                var a = _mm512_loadu_si512(UnsafeRawPointer(acts[t].quants + 32 * b))
-                if signed { a = _mm512_mask_sub_epi8(a, negative, _mm512_setzero_si512(), a) }
-                let dot = _mm512_dpbusd_epi32(_mm512_setzero_si512(), magnitudes, a)
-                let scalePair = _mm_castpd_ps(_mm_load_sd(UnsafeRawPointer(acts[t].scales + b).assumingMemoryBound(to: Double.self)))
-                let da = _mm512_permutexvar_ps(halves, _mm512_castps128_ps512(scalePair))
-                acc[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot), _mm512_mul_ps(dw, da), acc[t])
+                var start = _mm512_setzero_si512()
+                if let shift = Format.offsetShift {
+                    start = _mm512_slli_epi32(_mm512_loadu_si512(UnsafeRawPointer(acts[t].negatedQuadSums + 8 * b)), UInt32(shift))
+                }
+                let dot = _mm512_dpbusd_epi32(start, w, _mm512_loadu_si512(UnsafeRawPointer(acts[t].quants + 32 * b)))
+                let scales = _mm512_mul_ps(dw, _mm512_loadu_ps(UnsafeRawPointer(acts[t].scaleLanes + 8 * b)))
+                acc[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot), scales, acc[t])
             }
             b += 2
         }

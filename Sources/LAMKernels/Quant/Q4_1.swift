@@ -76,7 +76,7 @@ extension Q4_1 {
 
 #if SWIFTLAM_X86_NATIVE
 extension Q4_1: Blocks32.PairUnpacking {
-    static var signedWeights: Bool { false }
+    static var offsetShift: Int32? { nil }
 
     @inline(__always)
     static func unpackPair(_ first: UnsafeRawPointer, blockBytes: Int) -> __m512i {

@@ -113,28 +113,31 @@ extension Q4_K {
         let pick01 = _mm512_set_epi32(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0)
         let two = _mm512_set1_epi32(2)
         let pickMins = _mm512_set_epi32(15, 15, 14, 14, 13, 13, 12, 12, 11, 11, 10, 10, 9, 9, 8, 8)
-        var acc = InlineArray<4, __m512>(repeating: _mm512_setzero_ps())
+        var acc = DotTile.Accumulators(repeating: _mm512_setzero_ps())
         for b in 0..<blocks {
             let block = row + b * blockBytes
             let (scales, mins) = scalesAndMins(block)
             let scaleLanes = _mm512_cvtepu8_epi32(_mm_set_epi64x(Int64(bitPattern: mins), Int64(bitPattern: scales)))
-            let s01 = _mm512_permutexvar_epi32(pick01, scaleLanes)
+            // Each 16-bit half of a lane carries the scale, for the 16-bit multiply-add below.
+            let scalePairs = _mm512_or_si512(scaleLanes, _mm512_slli_epi32(scaleLanes, 16))
+            let s01 = _mm512_permutexvar_epi32(pick01, scalePairs)
             let pick23 = _mm512_add_epi32(pick01, two)
-            let s23 = _mm512_permutexvar_epi32(pick23, scaleLanes)
+            let s23 = _mm512_permutexvar_epi32(pick23, scalePairs)
             let pick45 = _mm512_add_epi32(pick23, two)
-            let s45 = _mm512_permutexvar_epi32(pick45, scaleLanes)
-            let s67 = _mm512_permutexvar_epi32(_mm512_add_epi32(pick45, two), scaleLanes)
+            let s45 = _mm512_permutexvar_epi32(pick45, scalePairs)
+            let s67 = _mm512_permutexvar_epi32(_mm512_add_epi32(pick45, two), scalePairs)
             let minLanes = _mm512_permutexvar_epi32(pickMins, scaleLanes)
             let w = [unpack(block + 16, nibble), unpack(block + 48, nibble), unpack(block + 80, nibble),
                      unpack(block + 112, nibble)] as InlineArray<4, __m512i>
             let d = block.loadF16(at: 0), dmin = block.loadF16(at: 2)
             for t in 0..<n {
                 let a = UnsafeRawPointer(acts[t].quants + b * 256)
-                let zero = _mm512_setzero_si512()
-                var sumi = _mm512_mullo_epi32(_mm512_dpbusd_epi32(zero, w[0], _mm512_loadu_si512(a)), s01)
-                sumi = _mm512_add_epi32(sumi, _mm512_mullo_epi32(_mm512_dpbusd_epi32(zero, w[1], _mm512_loadu_si512(a + 64)), s23))
-                sumi = _mm512_add_epi32(sumi, _mm512_mullo_epi32(_mm512_dpbusd_epi32(zero, w[2], _mm512_loadu_si512(a + 128)), s45))
-                sumi = _mm512_add_epi32(sumi, _mm512_mullo_epi32(_mm512_dpbusd_epi32(zero, w[3], _mm512_loadu_si512(a + 192)), s67))
+                // q·a summed in 16-bit pairs (at most 2·15·127, no saturation), then multiplied by the
+                // sub-block's scale and accumulated in 32 bits.
+                var sumi = _mm512_dpwssd_epi32(_mm512_setzero_si512(), _mm512_maddubs_epi16(w[0], _mm512_loadu_si512(a)), s01)
+                sumi = _mm512_dpwssd_epi32(sumi, _mm512_maddubs_epi16(w[1], _mm512_loadu_si512(a + 64)), s23)
+                sumi = _mm512_dpwssd_epi32(sumi, _mm512_maddubs_epi16(w[2], _mm512_loadu_si512(a + 128)), s45)
+                sumi = _mm512_dpwssd_epi32(sumi, _mm512_maddubs_epi16(w[3], _mm512_loadu_si512(a + 192)), s67)
                 let summ = _mm512_mullo_epi32(_mm512_loadu_si512(UnsafeRawPointer(acts[t].sums16 + b * 16)), minLanes)
                 let scale = acts[t].scales[b]
                 acc[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sumi), _mm512_set1_ps(d * scale), acc[t])

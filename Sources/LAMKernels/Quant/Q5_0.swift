@@ -59,15 +59,14 @@ extension Q5_0: Blocks32.PortableDot {
 
 #if SWIFTLAM_X86_NATIVE
 extension Q5_0: Blocks32.PairUnpacking {
-    static var signedWeights: Bool { true }
+    static var offsetShift: Int32? { 4 }
 
     @inline(__always)
     static func unpackPair(_ first: UnsafeRawPointer, blockBytes: Int) -> __m512i {
         let low4 = Blocks32.unpackNibblePair(first + 6, stride: blockBytes)
         let fifthBits = UInt64(first.loadUnaligned(fromByteOffset: 2, as: UInt32.self))
             | UInt64(first.loadUnaligned(fromByteOffset: blockBytes + 2, as: UInt32.self)) << 32
-        let q = _mm512_mask_blend_epi8(fifthBits, low4, _mm512_or_si512(low4, _mm512_set1_epi8(0x10)))
-        return _mm512_sub_epi8(q, _mm512_set1_epi8(16))
+        return _mm512_mask_blend_epi8(fifthBits, low4, _mm512_or_si512(low4, _mm512_set1_epi8(0x10)))
     }
 }
 #endif

@@ -89,7 +89,7 @@ extension Q6_K {
         // Each unpacked vector covers 64 weights = 4 groups of 16; lane i (4 weights) is in group i/4.
         let pick0 = _mm512_set_epi32(3, 3, 3, 3, 2, 2, 2, 2, 1, 1, 1, 1, 0, 0, 0, 0)
         let four = _mm512_set1_epi32(4)
-        var acc = InlineArray<4, __m512>(repeating: _mm512_setzero_ps())
+        var acc = DotTile.Accumulators(repeating: _mm512_setzero_ps())
         for b in 0..<blocks {
             let block = row + b * blockBytes
             let scaleLanes = _mm512_cvtepi8_epi32(_mm_loadu_epi8(block + 192))

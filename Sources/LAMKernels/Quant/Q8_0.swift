@@ -46,12 +46,14 @@ extension Q8_0: Blocks32.PortableDot {
 
 #if SWIFTLAM_X86_NATIVE
 extension Q8_0: Blocks32.PairUnpacking {
-    static var signedWeights: Bool { true }
+    static var offsetShift: Int32? { 7 }
 
+    /// q + 128, as the bytes' top bits flipped.
     @inline(__always)
     static func unpackPair(_ first: UnsafeRawPointer, blockBytes: Int) -> __m512i {
-        _mm512_mask_broadcast_i64x4(_mm512_castsi256_si512(_mm256_loadu_epi8(first + 2)), 0xF0,
-                                    _mm256_loadu_epi8(first + blockBytes + 2))
+        let q = _mm512_mask_broadcast_i64x4(_mm512_castsi256_si512(_mm256_loadu_epi8(first + 2)), 0xF0,
+                                            _mm256_loadu_epi8(first + blockBytes + 2))
+        return _mm512_xor_si512(q, _mm512_set1_epi8(-128))
     }
 }
 #endif

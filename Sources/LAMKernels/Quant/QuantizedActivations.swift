@@ -9,11 +9,16 @@ public enum ActivationFormat: Sendable {
 }
 
 /// One token's quantized activations: `quants` (the row's length), `scales` (one per block) and `sums16`
-/// (the sum of every 16 quants).
+/// (the sum of every 16 quants). The 32-value formats (Q8_0, Q8_1) also carry, per block, its scale
+/// repeated 8 times (`scaleLanes`) and the negated sums of each 4 consecutive quants (`negatedQuadSums`),
+/// laid out as the lanes of the integer dot-product instruction, so the kernels load them instead of
+/// rearranging them per weight row.
 public struct ActivationRow {
     public let quants: UnsafePointer<Int8>
     public let scales: UnsafePointer<Float>
     public let sums16: UnsafePointer<Int32>
+    public let scaleLanes: UnsafePointer<Float>
+    public let negatedQuadSums: UnsafePointer<Int32>
 }
 
 /// A batch of activation rows quantized to int8 in our own (not ggml's byte) layout, so each kernel can read
@@ -28,7 +33,9 @@ public final class QuantizedActivations: @unchecked Sendable {
     public private(set) var quants = UnsafeMutablePointer<Int8>.allocate(capacity: 0)
     public private(set) var scales = UnsafeMutablePointer<Float>.allocate(capacity: 0)
     public private(set) var sums16 = UnsafeMutablePointer<Int32>.allocate(capacity: 0)
-    private var capacity = (quants: 0, scales: 0, sums: 0)
+    private var scaleLanes = UnsafeMutablePointer<Float>.allocate(capacity: 0)
+    private var negatedQuadSums = UnsafeMutablePointer<Int32>.allocate(capacity: 0)
+    private var capacity = (quants: 0, scales: 0, sums: 0, lanes: 0)
 
     public init() {}
 
@@ -36,6 +43,8 @@ public final class QuantizedActivations: @unchecked Sendable {
         quants.deallocate()
         scales.deallocate()
         sums16.deallocate()
+        scaleLanes.deallocate()
+        negatedQuadSums.deallocate()
     }
 
     @inline(__always) public func rowQuants(_ row: Int) -> UnsafeMutablePointer<Int8> { quants + row * columns }
@@ -43,9 +52,12 @@ public final class QuantizedActivations: @unchecked Sendable {
         scales + row * (columns / format.blockSize)
     }
     @inline(__always) public func rowSums16(_ row: Int) -> UnsafeMutablePointer<Int32> { sums16 + row * (columns / 16) }
+    /// Lanes per row: 8 per 32-value block, none for Q8_K.
+    private var laneCount: Int { format == .q8_K ? 0 : columns / 4 }
 
     public func row(_ r: Int) -> ActivationRow {
-        ActivationRow(quants: rowQuants(r), scales: rowScales(r), sums16: rowSums16(r))
+        ActivationRow(quants: rowQuants(r), scales: rowScales(r), sums16: rowSums16(r),
+                      scaleLanes: scaleLanes + r * laneCount, negatedQuadSums: negatedQuadSums + r * laneCount)
     }
 
     /// Quantizes `rows` rows of `columns` f32 values (row-major, contiguous) into `format`.
@@ -68,7 +80,8 @@ public final class QuantizedActivations: @unchecked Sendable {
         self.rows = rows
         self.columns = columns
         self.format = format
-        let needed = (quants: rows * columns, scales: rows * columns / format.blockSize, sums: rows * columns / 16)
+        let needed = (quants: rows * columns, scales: rows * columns / format.blockSize, sums: rows * columns / 16,
+                      lanes: rows * laneCount)
         if needed.quants > capacity.quants {
             quants.deallocate()
             quants = .allocate(capacity: needed.quants + 64)
@@ -84,11 +97,19 @@ public final class QuantizedActivations: @unchecked Sendable {
             sums16 = .allocate(capacity: needed.sums)
             capacity.sums = needed.sums
         }
+        if needed.lanes > capacity.lanes {
+            scaleLanes.deallocate()
+            negatedQuadSums.deallocate()
+            scaleLanes = .allocate(capacity: needed.lanes)
+            negatedQuadSums = .allocate(capacity: needed.lanes)
+            capacity.lanes = needed.lanes
+        }
     }
 
     /// ggml's x86 Q8_0: scale = max|x|/127 rounded to f16, quants = round-half-even(x · 127/max|x|).
     private func quantizeQ8_0Row(_ x: UnsafePointer<Float>, row: Int) {
         let q = rowQuants(row), d = rowScales(row), s = rowSums16(row)
+        let lanes = scaleLanes + row * laneCount, quadSums = negatedQuadSums + row * laneCount
         for block in 0..<(columns / 32) {
             let v = x + block * 32
             var amax: Float = 0
@@ -104,6 +125,11 @@ public final class QuantizedActivations: @unchecked Sendable {
                     sum += Int32(quant)
                 }
                 s[block * 2 + half] = sum
+            }
+            for lane in 0..<8 {
+                let quad = q + block * 32 + lane * 4
+                lanes[block * 8 + lane] = d[block]
+                quadSums[block * 8 + lane] = -(Int32(quad[0]) + Int32(quad[1]) + Int32(quad[2]) + Int32(quad[3]))
             }
         }
     }
