@@ -93,6 +93,9 @@ extension Q6_K {
         for b in 0..<blocks {
             let block = row + b * blockBytes
             let scaleLanes = _mm512_cvtepi8_epi32(_mm_loadu_epi8(block + 192))
+            // Each 16-bit half of a lane carries the (signed) scale, for the 16-bit multiply-add below.
+            let scalePairs = _mm512_or_si512(_mm512_and_si512(scaleLanes, _mm512_set1_epi32(0xFFFF)),
+                                             _mm512_slli_epi32(scaleLanes, 16))
             var w = InlineArray<4, __m512i>(repeating: _mm512_setzero_si512())
             var s = InlineArray<4, __m512i>(repeating: _mm512_setzero_si512())
             var pick = pick0
@@ -106,19 +109,20 @@ extension Q6_K {
                 // Weights 64..<128: high nibbles and qh bits 4-5 / 6-7.
                 w[2 * half + 1] = _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi16(ql, 4), nibble),
                                                   _mm512_slli_epi16(_mm512_and_si512(_mm512_srli_epi16(qhWide, 4), two), 4))
-                s[2 * half] = _mm512_permutexvar_epi32(pick, scaleLanes)
+                s[2 * half] = _mm512_permutexvar_epi32(pick, scalePairs)
                 pick = _mm512_add_epi32(pick, four)
-                s[2 * half + 1] = _mm512_permutexvar_epi32(pick, scaleLanes)
+                s[2 * half + 1] = _mm512_permutexvar_epi32(pick, scalePairs)
                 pick = _mm512_add_epi32(pick, four)
             }
             let d = block.loadF16(at: 208)
             for t in 0..<n {
                 let a = UnsafeRawPointer(acts[t].quants + b * 256)
-                let zero = _mm512_setzero_si512()
-                var sumi = _mm512_mullo_epi32(_mm512_dpbusd_epi32(zero, w[0], _mm512_loadu_si512(a)), s[0])
-                sumi = _mm512_add_epi32(sumi, _mm512_mullo_epi32(_mm512_dpbusd_epi32(zero, w[1], _mm512_loadu_si512(a + 64)), s[1]))
-                sumi = _mm512_add_epi32(sumi, _mm512_mullo_epi32(_mm512_dpbusd_epi32(zero, w[2], _mm512_loadu_si512(a + 128)), s[2]))
-                sumi = _mm512_add_epi32(sumi, _mm512_mullo_epi32(_mm512_dpbusd_epi32(zero, w[3], _mm512_loadu_si512(a + 192)), s[3]))
+                // q·a summed in 16-bit pairs (at most 2·63·127, no saturation), then multiplied by the
+                // group's scale and accumulated in 32 bits.
+                var sumi = _mm512_dpwssd_epi32(_mm512_setzero_si512(), _mm512_maddubs_epi16(w[0], _mm512_loadu_si512(a)), s[0])
+                sumi = _mm512_dpwssd_epi32(sumi, _mm512_maddubs_epi16(w[1], _mm512_loadu_si512(a + 64)), s[1])
+                sumi = _mm512_dpwssd_epi32(sumi, _mm512_maddubs_epi16(w[2], _mm512_loadu_si512(a + 128)), s[2])
+                sumi = _mm512_dpwssd_epi32(sumi, _mm512_maddubs_epi16(w[3], _mm512_loadu_si512(a + 192)), s[3])
                 // The quants were used unsigned (q, not q − 32): take 32·scale·Σa off per group of 16.
                 let sums = _mm512_loadu_si512(UnsafeRawPointer(acts[t].sums16 + b * 16))
                 sumi = _mm512_sub_epi32(sumi, _mm512_slli_epi32(_mm512_mullo_epi32(sums, scaleLanes), 5))
