@@ -22,42 +22,56 @@ public struct ActivationRow {
 }
 
 /// A batch of activation rows quantized to int8 in our own (not ggml's byte) layout, so each kernel can read
-/// the quants contiguously: per row, `columns` quants, one scale per block and the sum of every 16 quants
-/// (the K-quant mins and the offset tricks of the integer kernels need those sums).
+/// the quants contiguously: per row, `columns` quants, one scale per block, the sum of every 16 quants (the
+/// K-quant mins and the offset tricks of the integer kernels need those sums) and, for the 32-value formats,
+/// the lanes described at `ActivationRow`.
 ///
-/// The buffers are reused from call to call; `prepare` only grows them.
+/// All of a row's parts sit together in one buffer. Kept in separate large allocations, each part began at the
+/// same offset within a page, and decode (which reads the first row's parts side by side) lost ~15% after a
+/// long prompt had grown the buffers. The buffer is reused from call to call and only grows.
 public final class QuantizedActivations: @unchecked Sendable {
     public private(set) var format: ActivationFormat = .q8_0
     public private(set) var rows = 0
     public private(set) var columns = 0
-    public private(set) var quants = UnsafeMutablePointer<Int8>.allocate(capacity: 0)
-    public private(set) var scales = UnsafeMutablePointer<Float>.allocate(capacity: 0)
-    public private(set) var sums16 = UnsafeMutablePointer<Int32>.allocate(capacity: 0)
-    private var scaleLanes = UnsafeMutablePointer<Float>.allocate(capacity: 0)
-    private var negatedQuadSums = UnsafeMutablePointer<Int32>.allocate(capacity: 0)
-    private var capacity = (quants: 0, scales: 0, sums: 0, lanes: 0)
+    private var layout = RowLayout(columns: 0, format: .q8_0)
+    private var storage = UnsafeMutableRawPointer.allocate(byteCount: 0, alignment: 64)
+    private var capacity = 0
+
+    /// Byte offsets of a row's parts, each 64-byte aligned, and the distance between rows.
+    private struct RowLayout {
+        let quants = 0, scales: Int, sums16: Int, scaleLanes: Int, negatedQuadSums: Int, stride: Int
+
+        init(columns: Int, format: ActivationFormat) {
+            func aligned(_ n: Int) -> Int { (n + 63) & ~63 }
+            let lanes = format == .q8_K ? 0 : columns / 4  // 8 per 32-value block
+            scales = aligned(columns)
+            sums16 = scales + aligned(4 * columns / format.blockSize)
+            scaleLanes = sums16 + aligned(4 * columns / 16)
+            negatedQuadSums = scaleLanes + aligned(4 * lanes)
+            stride = negatedQuadSums + aligned(4 * lanes)
+        }
+    }
 
     public init() {}
 
     deinit {
-        quants.deallocate()
-        scales.deallocate()
-        sums16.deallocate()
-        scaleLanes.deallocate()
-        negatedQuadSums.deallocate()
+        storage.deallocate()
     }
 
-    @inline(__always) public func rowQuants(_ row: Int) -> UnsafeMutablePointer<Int8> { quants + row * columns }
-    @inline(__always) public func rowScales(_ row: Int) -> UnsafeMutablePointer<Float> {
-        scales + row * (columns / format.blockSize)
+    private func part<T>(_ offset: Int, _ row: Int, as _: T.Type) -> UnsafeMutablePointer<T> {
+        (storage + row * layout.stride + offset).assumingMemoryBound(to: T.self)
     }
-    @inline(__always) public func rowSums16(_ row: Int) -> UnsafeMutablePointer<Int32> { sums16 + row * (columns / 16) }
-    /// Lanes per row: 8 per 32-value block, none for Q8_K.
-    private var laneCount: Int { format == .q8_K ? 0 : columns / 4 }
+    private func rowQuants(_ row: Int) -> UnsafeMutablePointer<Int8> { part(layout.quants, row, as: Int8.self) }
+    private func rowScales(_ row: Int) -> UnsafeMutablePointer<Float> { part(layout.scales, row, as: Float.self) }
+    private func rowSums16(_ row: Int) -> UnsafeMutablePointer<Int32> { part(layout.sums16, row, as: Int32.self) }
+    private func rowScaleLanes(_ row: Int) -> UnsafeMutablePointer<Float> { part(layout.scaleLanes, row, as: Float.self) }
+    private func rowNegatedQuadSums(_ row: Int) -> UnsafeMutablePointer<Int32> {
+        part(layout.negatedQuadSums, row, as: Int32.self)
+    }
 
     public func row(_ r: Int) -> ActivationRow {
         ActivationRow(quants: rowQuants(r), scales: rowScales(r), sums16: rowSums16(r),
-                      scaleLanes: scaleLanes + r * laneCount, negatedQuadSums: negatedQuadSums + r * laneCount)
+                      scaleLanes: rowScaleLanes(r), negatedQuadSums: rowNegatedQuadSums(r))
     }
 
     /// Quantizes `rows` rows of `columns` f32 values (row-major, contiguous) into `format`.
@@ -80,36 +94,20 @@ public final class QuantizedActivations: @unchecked Sendable {
         self.rows = rows
         self.columns = columns
         self.format = format
-        let needed = (quants: rows * columns, scales: rows * columns / format.blockSize, sums: rows * columns / 16,
-                      lanes: rows * laneCount)
-        if needed.quants > capacity.quants {
-            quants.deallocate()
-            quants = .allocate(capacity: needed.quants + 64)
-            capacity.quants = needed.quants
-        }
-        if needed.scales > capacity.scales {
-            scales.deallocate()
-            scales = .allocate(capacity: needed.scales)
-            capacity.scales = needed.scales
-        }
-        if needed.sums > capacity.sums {
-            sums16.deallocate()
-            sums16 = .allocate(capacity: needed.sums)
-            capacity.sums = needed.sums
-        }
-        if needed.lanes > capacity.lanes {
-            scaleLanes.deallocate()
-            negatedQuadSums.deallocate()
-            scaleLanes = .allocate(capacity: needed.lanes)
-            negatedQuadSums = .allocate(capacity: needed.lanes)
-            capacity.lanes = needed.lanes
+        layout = RowLayout(columns: columns, format: format)
+        // 64 spare bytes: the pair kernels read the quants 64 at a time.
+        let needed = rows * layout.stride + 64
+        if needed > capacity {
+            storage.deallocate()
+            storage = .allocate(byteCount: needed, alignment: 64)
+            capacity = needed
         }
     }
 
     /// ggml's x86 Q8_0: scale = max|x|/127 rounded to f16, quants = round-half-even(x · 127/max|x|).
     private func quantizeQ8_0Row(_ x: UnsafePointer<Float>, row: Int) {
         let q = rowQuants(row), d = rowScales(row), s = rowSums16(row)
-        let lanes = scaleLanes + row * laneCount, quadSums = negatedQuadSums + row * laneCount
+        let lanes = rowScaleLanes(row), quadSums = rowNegatedQuadSums(row)
         for block in 0..<(columns / 32) {
             let v = x + block * 32
             var amax: Float = 0
