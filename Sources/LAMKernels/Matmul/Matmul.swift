@@ -32,7 +32,9 @@ public final class MatrixMultiplier: @unchecked Sendable {
         defer { for rows in tokenRows { rows?.deallocate() } }
         var quantized: [ActivationFormat: UnsafeMutablePointer<ActivationRow>] = [:]
         for (w, _) in products {
-            let rowsPerChunk = batch == 1 ? max(1, decodeChunkBytes / w.rowBytes) : 32
+            // A batch's chunk reuses each tile of activations across its rows from cache: 16 rows measured a
+            // little better than 4 or 32 (0.5B prompt processing 110 / 117 / 114 tok/s).
+            let rowsPerChunk = batch == 1 ? max(1, decodeChunkBytes / w.rowBytes) : 16
             chunkStarts.append(chunks)
             chunkRows.append(rowsPerChunk)
             chunks += (w.rows + rowsPerChunk - 1) / rowsPerChunk

@@ -62,7 +62,8 @@ enum Blocks32 {
             for t in 0..<n {
                 var start = _mm512_setzero_si512()
                 if let shift = Format.offsetShift {
-                    start = _mm512_slli_epi32(_mm512_loadu_si512(UnsafeRawPointer(acts[t].negatedQuadSums + 8 * b)), UInt32(shift))
+                    let negatedSums = _mm512_loadu_si512(UnsafeRawPointer(acts[t].negatedQuadSums + 8 * b))
+                    start = _mm512_slli_epi32(negatedSums, UInt32(shift))
                 }
                 let dot = _mm512_dpbusd_epi32(start, w, _mm512_loadu_si512(UnsafeRawPointer(acts[t].quants + 32 * b)))
                 let scales = _mm512_mul_ps(dw, _mm512_loadu_ps(UnsafeRawPointer(acts[t].scaleLanes + 8 * b)))

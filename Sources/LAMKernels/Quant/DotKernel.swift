@@ -10,8 +10,8 @@ typealias DotKernel = @Sendable (_ row: UnsafeRawPointer, _ blocks: Int, _ acts:
 
 enum DotTile {
     /// Tokens one kernel call handles: 8 spreads each weight block's unpacking over enough tokens that the
-    /// per-token multiply-adds dominate (prompt processing +11% on the 0.5B test model, +3% on the 1.5B, over tiles of 4), and 8 accumulators still
-    /// leave registers for the unpacked weights.
+    /// per-token multiply-adds dominate (prompt processing +11% on the 0.5B test model and +3% on the 1.5B
+    /// over tiles of 4), and 8 accumulators still leave registers for the unpacked weights.
     static let maxTokens = 8
 
     #if SWIFTLAM_X86_NATIVE
