@@ -75,3 +75,51 @@ public struct BFCLOutputLayout: Sendable {
         try Data(text.utf8).write(to: url, options: .atomic)
     }
 }
+
+/// A category's result file while a run writes it. Like BFCL's generator, a run keeps the answers a
+/// previous run left there (an interrupted or shorter run: only the missing entries are generated) unless
+/// told to overwrite. Kept lines stay byte for byte; a last line cut off mid-write is dropped, any other line
+/// that does not read as a result is an error rather than something to overwrite.
+struct BFCLResultFileWriter {
+    /// The kept answers by entry id (the first one where an id repeats).
+    let kept: [String: BFCLResultLine]
+    private let handle: FileHandle
+
+    init(url: URL, keepExisting: Bool) throws {
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        var keptLines: [BFCLResultLine] = []
+        var keptText = Data()
+        if keepExisting, let data = FileManager.default.contents(atPath: url.path) {
+            let chunks = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+            for (index, chunk) in chunks.enumerated() where chunk.contains(where: { !Self.isBlank($0) }) {
+                do {
+                    keptLines.append(try BFCLResultLine(json: JSONValue(parsing: Array(chunk))))
+                    keptText.append(contentsOf: chunk)
+                    keptText.append(UInt8(ascii: "\n"))
+                } catch where index == chunks.count - 1 {
+                    continue  // the last line has no newline after it: a write cut off; its entry is generated again
+                } catch {
+                    throw BFCLDataError.badLine(
+                        file: url.path, line: index + 1,
+                        reason: "not a result line (\(error)); fix or remove the file, or --allow-overwrite to generate it again")
+                }
+            }
+        }
+        try keptText.write(to: url, options: .atomic)
+        kept = Dictionary(keptLines.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        handle = try FileHandle(forWritingTo: url)
+        try handle.seekToEnd()
+    }
+
+    func append(_ line: BFCLResultLine) throws {
+        try handle.write(contentsOf: Data((line.json.pythonJSON() + "\n").utf8))
+    }
+
+    func close() {
+        try? handle.close()
+    }
+
+    private static func isBlank(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\t")
+    }
+}

@@ -8,11 +8,14 @@ public struct BFCLProgress: Sendable {
     public var total: Int
     public var overallDone: Int
     public var overallTotal: Int
+    /// How many of the entries done so far were answered by an earlier run's result file.
+    public var kept: Int
     public var lastLatency: Double
 }
 
 /// Runs a backend over BFCL entries, writes BFCL result files as it goes (one line per answered entry, so
-/// an interrupted run keeps what it did), scores them and writes score files and the report.
+/// an interrupted run keeps what it did), scores them and writes score files and the report. As BFCL's
+/// generator does, entries already answered in the result files are not generated again unless `overwrite`.
 public struct BFCLRunner: Sendable {
     public var backend: any BFCLBackend
     public var dataset: BFCLDataset
@@ -25,10 +28,12 @@ public struct BFCLRunner: Sendable {
     public var promptStyle: BFCLPromptStyle?
     /// The most tokens a reply may have (BFCL asks for 4096; a lower cap bounds the time a looping model takes).
     public var maxNewTokens: Int
+    /// Start each result file afresh instead of keeping the answers it holds (BFCL's `--allow-overwrite`).
+    public var overwrite: Bool
 
     public init(
         backend: any BFCLBackend, dataset: BFCLDataset, categories: [BFCLCategory], limit: Int?, output: URL,
-        constrained: Bool = false, promptStyle: BFCLPromptStyle? = nil, maxNewTokens: Int = 4096
+        constrained: Bool = false, promptStyle: BFCLPromptStyle? = nil, maxNewTokens: Int = 4096, overwrite: Bool = false
     ) {
         self.backend = backend
         self.dataset = dataset
@@ -38,6 +43,7 @@ public struct BFCLRunner: Sendable {
         self.constrained = constrained
         self.promptStyle = promptStyle
         self.maxNewTokens = maxNewTokens
+        self.overwrite = overwrite
     }
 
     public func run(progress: @Sendable (BFCLProgress) -> Void = { _ in }) async throws -> BFCLReport {
@@ -47,29 +53,33 @@ public struct BFCLRunner: Sendable {
         }
         let overallTotal = work.reduce(0) { $0 + $1.1.count }
         var overallDone = 0
+        var kept = 0
         let evaluator = BFCLEvaluator(dataset: dataset)
         var scores: [BFCLCategoryScore] = []
 
         for (category, entries) in work {
-            let resultURL = layout.resultFile(category)
-            try FileManager.default.createDirectory(at: resultURL.deletingLastPathComponent(), withIntermediateDirectories: true)
-            _ = FileManager.default.createFile(atPath: resultURL.path, contents: nil)
-            let handle = try FileHandle(forWritingTo: resultURL)
-            defer { try? handle.close() }
+            let file = try BFCLResultFileWriter(url: layout.resultFile(category), keepExisting: !overwrite)
+            defer { file.close() }
 
             var lines: [BFCLResultLine] = []
             for (index, entry) in entries.enumerated() {
-                var request = BFCLGenerationRequest.forEntry(entry, style: promptStyle ?? backend.promptStyle, constrained: constrained)
-                request.maxNewTokens = maxNewTokens
-                let generation = try await backend.generate(request)
-                let line = BFCLResultLine(
-                    id: entry.id, result: generation.text, inputTokenCount: generation.inputTokens,
-                    outputTokenCount: generation.outputTokens, latency: generation.latency, decodeTime: generation.decodeTime)
+                let line: BFCLResultLine
+                if let earlier = file.kept[entry.id] {
+                    line = earlier
+                    kept += 1
+                } else {
+                    var request = BFCLGenerationRequest.forEntry(entry, style: promptStyle ?? backend.promptStyle, constrained: constrained)
+                    request.maxNewTokens = maxNewTokens
+                    let generation = try await backend.generate(request)
+                    line = BFCLResultLine(
+                        id: entry.id, result: generation.text, inputTokenCount: generation.inputTokens,
+                        outputTokenCount: generation.outputTokens, latency: generation.latency, decodeTime: generation.decodeTime)
+                    try file.append(line)
+                }
                 lines.append(line)
-                try handle.write(contentsOf: Data((line.json.pythonJSON() + "\n").utf8))
                 overallDone += 1
-                progress(BFCLProgress(category: category, done: index + 1, total: entries.count,
-                                      overallDone: overallDone, overallTotal: overallTotal, lastLatency: generation.latency))
+                progress(BFCLProgress(category: category, done: index + 1, total: entries.count, overallDone: overallDone,
+                                      overallTotal: overallTotal, kept: kept, lastLatency: line.latency ?? 0))
             }
             let score = try evaluator.score(category, lines: lines)
             try BFCLOutputLayout.write(score.scoreFileLines, to: layout.scoreFile(category))

@@ -29,6 +29,9 @@ struct BFCLCommand: AsyncParsableCommand {
             entries go to an OpenAI-compatible server instead (lam serve, vLLM, llama.cpp): raw xLAM prompts to \
             /v1/completions, chat-template requests to /v1/chat/completions with the tools.
 
+            Entries already answered in OUT's result files (an interrupted run, or one with a smaller --limit) \
+            are kept and not generated again, as BFCL's own generator does; --allow-overwrite starts afresh.
+
             With --results DIR, no model runs: the BFCL result files under DIR (any folder depth, named \
             BFCL_v4_<category>_result.json, from this tool or from BFCL's own generator) are scored instead.
             """
@@ -63,6 +66,9 @@ struct BFCLCommand: AsyncParsableCommand {
 
     @Flag(help: "Constrain decoding to a JSON list of calls to the offered tools.")
     var constrained = false
+
+    @Flag(name: [.customShort("o"), .long], help: "Generate every entry again instead of keeping the answers already in OUT's result files.")
+    var allowOverwrite = false
 
     @Option(help: "Score existing BFCL result files under this folder instead of running a model.")
     var results: String?
@@ -102,7 +108,7 @@ struct BFCLCommand: AsyncParsableCommand {
             let runner = BFCLRunner(backend: backend, dataset: dataset, categories: chosen, limit: limit,
                                     output: URL(fileURLWithPath: out), constrained: constrained,
                                     promptStyle: promptStyle.flatMap(BFCLPromptStyle.init(rawValue:)),
-                                    maxNewTokens: maxTokens)
+                                    maxNewTokens: maxTokens, overwrite: allowOverwrite)
             let bar = ProgressBar()
             report = try await runner.run { bar.show($0) }
             bar.finish()
@@ -154,8 +160,11 @@ final class ProgressBar: Sendable {
         let filled = progress.overallTotal == 0 ? width : width * progress.overallDone / progress.overallTotal
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
         let elapsed = Date().timeIntervalSince(start)
-        let remaining = progress.overallDone == 0 ? 0 : elapsed / Double(progress.overallDone) * Double(progress.overallTotal - progress.overallDone)
-        let line = "\r[\(bar)] \(progress.overallDone)/\(progress.overallTotal)  \(progress.category.rawValue) \(progress.done)/\(progress.total)  "
+        // Kept answers cost nothing: the time left follows the entries generated in this run.
+        let generated = progress.overallDone - progress.kept
+        let remaining = generated == 0 ? 0 : elapsed / Double(generated) * Double(progress.overallTotal - progress.overallDone)
+        let keptNote = progress.kept == 0 ? "" : "(\(progress.kept) kept) "
+        let line = "\r[\(bar)] \(progress.overallDone)/\(progress.overallTotal) \(keptNote) \(progress.category.rawValue) \(progress.done)/\(progress.total)  "
             + String(format: "%.2f s/entry, ~%.0f s left ", progress.lastLatency, remaining)
         FileHandle.standardError.write(Data(line.utf8))
     }

@@ -2,11 +2,13 @@ import Foundation
 import LAMEval
 import LAMJSON
 import LAMTestSupport
+import Synchronization
 import Testing
 
 /// A backend that answers from the CI result files: the first recorded answer of each entry.
 private struct ReplayBackend: BFCLBackend {
     let answers: [String: (text: String, official: Bool)]
+    let asked = AskedEntries()
     var modelName: String { "Salesforce/replay" }
     var promptStyle: BFCLPromptStyle { .xlam }
 
@@ -14,9 +16,17 @@ private struct ReplayBackend: BFCLBackend {
         guard case .raw(let prompt) = request.prompt, prompt.hasPrefix("<|im_start|>system\n") else {
             throw BFCLCheckerError("expected the xLAM raw prompt")
         }
+        asked.record(request.entryID)
         let text = answers[request.entryID]?.text ?? ""
         return BFCLGeneration(text: text, inputTokens: prompt.utf8.count / 4, outputTokens: text.utf8.count / 4, latency: 0.5)
     }
+}
+
+/// The entries a backend was asked for, in order.
+private final class AskedEntries: Sendable {
+    private let ids = Mutex<[String]>([])
+    func record(_ id: String) { ids.withLock { $0.append(id) } }
+    var all: [String] { ids.withLock { $0 } }
 }
 
 @Suite struct RunnerTests {
@@ -61,6 +71,48 @@ private struct ReplayBackend: BFCLBackend {
         let reportJSON = try JSONValue(parsing: String(decoding: try Data(contentsOf: runner.layout.reportJSON), as: UTF8.self))
         #expect(reportJSON["categories"]?["simple_python"]?["total"]?.integerValue == 10)
         #expect(try String(contentsOf: runner.layout.reportText, encoding: .utf8).contains("simple_java"))
+    }
+
+    /// A second run into the same folder generates only what the first left unanswered, as BFCL's generator
+    /// does: the kept lines stay byte for byte, a last line cut off mid-write is generated again, a broken line
+    /// elsewhere stops the run, and `overwrite` starts afresh.
+    @Test func runnerKeepsEarlierAnswers() async throws {
+        let category = BFCLCategory.simplePython
+        let answers = try Self.firstAnswers(category)
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("bfcl-resume-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let ids = try BFCLDataset(directory: Golden.url("bfcl")).entries(category).prefix(8).map(\.id)
+        func run(limit: Int, overwrite: Bool = false) async throws -> (asked: [String], report: BFCLReport, file: URL) {
+            let backend = ReplayBackend(answers: answers)
+            let runner = BFCLRunner(backend: backend, dataset: BFCLDataset(directory: Golden.url("bfcl")), categories: [category],
+                                    limit: limit, output: output, overwrite: overwrite)
+            let report = try await runner.run()
+            return (backend.asked.all, report, runner.layout.resultFile(category))
+        }
+
+        let first = try await run(limit: 5)
+        #expect(first.asked == Array(ids.prefix(5)))
+        let written = try Data(contentsOf: first.file)
+        // Cut the last line short, as a run killed mid-write leaves it.
+        try written.prefix(written.count - 10).write(to: first.file)
+
+        let second = try await run(limit: 8)
+        #expect(second.asked == Array(ids[4..<8]))
+        let lines = try Data(contentsOf: second.file).split(separator: UInt8(ascii: "\n"))
+        #expect(lines.count == 8)
+        #expect(Array(lines.prefix(4)) == Array(written.split(separator: UInt8(ascii: "\n")).prefix(4)))
+        #expect(second.report.categories.first?.entries.map(\.line.id) == ids)
+        #expect(second.report.categories.first?.correct == ids.count { answers[$0]?.official == true })
+
+        var broken = try Data(contentsOf: second.file)
+        broken.insert(contentsOf: Data("{\"id\": \n".utf8), at: 0)
+        try broken.write(to: second.file)
+        await #expect(throws: BFCLDataError.self) { _ = try await run(limit: 8) }
+        #expect(try Data(contentsOf: second.file) == broken)
+
+        let fresh = try await run(limit: 3, overwrite: true)
+        #expect(fresh.asked == Array(ids.prefix(3)))
+        #expect(try BFCLDataset.readJSONLines(fresh.file).map { $0["id"]?.stringValue } == ids.prefix(3).map(Optional.init))
     }
 
     /// The chat-template style hands the conversation and OpenAI-style tools to the backend: BFCL's type names
