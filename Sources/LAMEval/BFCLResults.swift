@@ -123,3 +123,42 @@ struct BFCLResultFileWriter {
         byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\t")
     }
 }
+
+/// The BFCL result files under a folder, at any depth (`lam eval bfcl --results`): what BFCL's generator or
+/// `lam eval bfcl` wrote, e.g. `OUT/result` or `OUT/result/<model>`, one model's files.
+public struct BFCLResultFolder: Sendable {
+    public let root: URL
+    public let files: [BFCLCategory: URL]
+
+    public init(root: URL) throws {
+        let found = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? []
+        var files: [BFCLCategory: URL] = [:]
+        for category in BFCLCategory.allCases {
+            let matches = found.filter { $0.lastPathComponent == category.resultFileName }
+            guard matches.count <= 1 else {
+                throw BFCLCheckerError("\(matches.count) files named \(category.resultFileName) under \(root.path) (several models' results?); point at one model's folder")
+            }
+            files[category] = matches.first
+        }
+        self.root = root
+        self.files = files
+    }
+
+    /// The model the results are filed under: in BFCL's layout, the folder above `non_live` and `live`.
+    public var modelName: String {
+        guard let file = BFCLCategory.allCases.lazy.compactMap({ files[$0] }).first else { return root.lastPathComponent }
+        let group = file.deletingLastPathComponent()
+        let isBFCLLayout = group.lastPathComponent == "non_live" || group.lastPathComponent == "live"
+        return isBFCLLayout ? group.deletingLastPathComponent().lastPathComponent : group.lastPathComponent
+    }
+
+    /// Scores those of `categories` that have a result file, the first `limit` lines of each.
+    public func score(_ categories: [BFCLCategory], evaluator: BFCLEvaluator, limit: Int? = nil) throws -> BFCLReport {
+        let scores = try categories.compactMap { category -> BFCLCategoryScore? in
+            guard let file = files[category] else { return nil }
+            let lines = try BFCLDataset.readJSONLines(file).map(BFCLResultLine.init(json:))
+            return try evaluator.score(category, lines: limit.map { Array(lines.prefix($0)) } ?? lines)
+        }
+        return BFCLReport(model: modelName, categories: scores)
+    }
+}

@@ -130,22 +130,12 @@ struct BFCLCommand: AsyncParsableCommand {
     }
 
     private func scoreExisting(_ folder: URL, dataset: BFCLDataset, categories: [BFCLCategory]) throws -> BFCLReport {
-        let files = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)?
-            .compactMap { $0 as? URL } ?? []
-        let evaluator = BFCLEvaluator(dataset: dataset)
-        var scores: [BFCLCategoryScore] = []
-        for category in categories {
-            guard let file = files.first(where: { $0.lastPathComponent == category.resultFileName }) else { continue }
-            let lines = try BFCLDataset.readJSONLines(file).map(BFCLResultLine.init(json:))
-            let entries = limit.map { Array(lines.prefix($0)) } ?? lines
-            scores.append(try evaluator.score(category, lines: entries))
-        }
-        guard !scores.isEmpty else {
+        let report = try BFCLResultFolder(root: folder).score(categories, evaluator: BFCLEvaluator(dataset: dataset), limit: limit)
+        guard !report.categories.isEmpty else {
             throw ValidationError("no BFCL result files (BFCL_v4_<category>_result.json) for the chosen categories under \(folder.path)")
         }
-        let report = BFCLReport(model: folder.lastPathComponent, categories: scores)
         let layout = BFCLOutputLayout(root: URL(fileURLWithPath: out), modelName: report.model)
-        for score in scores { try BFCLOutputLayout.write(score.scoreFileLines, to: layout.scoreFile(score.category)) }
+        for score in report.categories { try BFCLOutputLayout.write(score.scoreFileLines, to: layout.scoreFile(score.category)) }
         try BFCLRunner.writeReport(report, to: layout)
         return report
     }

@@ -71,6 +71,21 @@ private final class AskedEntries: Sendable {
         let reportJSON = try JSONValue(parsing: String(decoding: try Data(contentsOf: runner.layout.reportJSON), as: UTF8.self))
         #expect(reportJSON["categories"]?["simple_python"]?["total"]?.integerValue == 10)
         #expect(try String(contentsOf: runner.layout.reportText, encoding: .utf8).contains("simple_java"))
+
+        // `--results`: the same files read back from the run's folder or its model's folder score the same, under
+        // the model's folder name; a folder holding two models' files is refused rather than half read.
+        let evaluator = BFCLEvaluator(dataset: BFCLDataset(directory: Golden.url("bfcl")))
+        let resultRoot = output.appendingPathComponent("result")
+        for root in [resultRoot, resultRoot.appendingPathComponent("Salesforce_replay")] {
+            let rescored = try BFCLResultFolder(root: root).score(categories + [.multiple], evaluator: evaluator)
+            #expect(rescored.model == "Salesforce_replay")
+            #expect(rescored.categories.map(\.category) == categories)
+            #expect(rescored.categories.map(\.correct) == report.categories.map(\.correct))
+        }
+        let twin = resultRoot.appendingPathComponent("other_model")
+        try FileManager.default.copyItem(at: resultRoot.appendingPathComponent("Salesforce_replay"), to: twin)
+        #expect(throws: BFCLCheckerError.self) { try BFCLResultFolder(root: resultRoot) }
+        #expect(try BFCLResultFolder(root: twin).modelName == "other_model")
     }
 
     /// A second run into the same folder generates only what the first left unanswered, as BFCL's generator
