@@ -102,15 +102,22 @@ public final class Grammar: Sendable {
         }
         // A required call is written in the format the template teaches. In `auto` the model chose to call by
         // typing a trigger, so every shape the parser reads as calls is kept valid: small models drift from
-        // their format's opening to a bare JSON object or array, often inside a ```json fence.
+        // their format's opening to a bare JSON object or array, often inside a ```json fence, and list several
+        // calls as values one after another (in one fence, or a fence each).
         let root: Int32
         if choice == .auto {
-            let bare = builder.add(GrammarNode(kind: .choice, shape: builder.choiceList([array, call])))
+            var bare = builder.add(GrammarNode(kind: .choice, shape: builder.choiceList([array, call])))
+            if parallelCalls {
+                bare = builder.add(GrammarNode(
+                    kind: .taggedList, minCount: 1, maxCount: -1, item: bare, shape: builder.text([]), trie: builder.text([])))
+                callLists.append(bare)
+            }
             let fenced = builder.add(GrammarNode(
-                kind: .taggedList, minCount: 1, maxCount: 1, item: bare,
+                kind: .taggedList, minCount: 1, maxCount: maxCalls, item: bare,
                 shape: builder.text(Array("```json".utf8)), trie: builder.text(Array("```".utf8))))
+            if parallelCalls { callLists.append(fenced) }
             let tagged = format == .hermes ? [own] : []
-            root = builder.add(GrammarNode(kind: .choice, shape: builder.choiceList([call, array] + tagged + [fenced])))
+            root = builder.add(GrammarNode(kind: .choice, shape: builder.choiceList([bare] + tagged + [fenced])))
         } else {
             root = own
         }
@@ -139,7 +146,8 @@ enum GrammarKind: UInt8, Sendable {
     /// `shape` indexes `objects`.
     case object
     /// Items each wrapped in an opening and a closing tag, e.g. `<tool_call>…</tool_call>` (Hermes):
-    /// `shape`/`trie` index `texts` (opening, closing).
+    /// `shape`/`trie` index `texts` (opening, closing). With empty tags the items follow one another, separated
+    /// by whitespace only (`{…} {…}`). `minCount`/`maxCount` bound the item count.
     case taggedList
     /// Text that does not start with any of the triggers (`trie` indexes `tries`); anything goes once it diverges.
     case freeText

@@ -157,7 +157,8 @@ extension GrammarMatcher {
             switch frame.phase {
             case 0:
                 let open = grammar.texts[Int(node.shape)]
-                return frame.count > 0 || frame.cursor < node.minCount ? open[Int(frame.count)] : nil
+                guard frame.count > 0 || frame.cursor < node.minCount else { return nil }
+                return open.isEmpty ? firstByte(node.item) : open[Int(frame.count)]
             case 1: return firstByte(node.item)
             default: return grammar.texts[Int(node.trie)][Int(frame.count)]
             }

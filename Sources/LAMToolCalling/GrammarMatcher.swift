@@ -100,6 +100,9 @@ struct GrammarMatcher {
                 let at = store(parent)
                 enter(node, parent: at, byte)
                 return
+            case .enterOrDone(let parent, let node):
+                enter(node, parent: store(parent), byte)
+                current = store(completed(arena[Int(frame.parent)], child: frame))
             case .enterKey(let parent):
                 let at = store(parent)
                 enterKey(of: parent, at: at, byte)
@@ -150,6 +153,8 @@ struct GrammarMatcher {
         case done
         /// Becomes `parent` and starts a child value of this node with the byte.
         case enter(parent: Frame, node: Int32)
+        /// Both `enter` and `done`: two stacks follow.
+        case enterOrDone(parent: Frame, node: Int32)
         /// Becomes `parent` and starts an object key with the byte.
         case enterKey(parent: Frame)
     }
@@ -500,8 +505,17 @@ struct GrammarMatcher {
         case 0:
             let open = grammar.texts[Int(node.shape)]
             if frame.count == 0 && isWhitespace(byte) { return skipWhitespace(frame) }
-            if byte == open[Int(frame.count)] && (node.maxCount < 0 || frame.cursor < node.maxCount)
-                && (frame.count > 0 || !isClosed(frame, node, count: frame.cursor)) {
+            let mayOpen = (node.maxCount < 0 || frame.cursor < node.maxCount)
+                && (frame.count > 0 || !isClosed(frame, node, count: frame.cursor))
+            if open.isEmpty {
+                // Untagged items: the byte may start the next item, and (once enough were written) may follow
+                // the list instead; which one only the following bytes tell.
+                guard mayOpen else { return isAccepting(frame) ? .done : .reject }
+                next.phase = 2
+                next.whitespace = 0
+                return isAccepting(frame) ? .enterOrDone(parent: next, node: node.item) : .enter(parent: next, node: node.item)
+            }
+            if byte == open[Int(frame.count)] && mayOpen {
                 next.count += 1
                 next.whitespace = 0
                 if Int(next.count) == open.count {
@@ -563,7 +577,7 @@ struct GrammarMatcher {
             }
         case .taggedList:
             next.cursor += 1
-            next.phase = 2
+            next.phase = grammar.texts[Int(node.trie)].isEmpty ? 0 : 2
             next.count = 0
         default:
             break

@@ -83,6 +83,7 @@ public struct ParsedToolCall: Sendable, Hashable {
 /// What counts as a call: a JSON object with a string `name` and an `arguments` (or `parameters`) value, alone or
 /// in a JSON array, either at the start of the reply (after `</think>` too, and right after another call block) or
 /// inside a call wrapper: ```` ```json ```` fences, `<tool_call>…</tool_call>`, `[TOOL_CALLS]`, `<|python_tag|>`.
+/// A wrapper may hold several such values one after another.
 /// A wrapped JSON value with no call in it stays content. Content is trimmed of surrounding whitespace.
 public struct StreamingToolCallParser {
     public let format: ToolCallFormat
@@ -431,6 +432,12 @@ public struct StreamingToolCallParser {
         let closer = block.opener.closer
         var closed = false
         if !closer.isEmpty {
+            if block.calls > 0, cursor < bytes.count, bytes[cursor] == UInt8(ascii: "{") || bytes[cursor] == UInt8(ascii: "[") {
+                // Several calls one after another in one wrapper (```json {…} {…} ```): the wrapper stays open.
+                endBlock(block, resumeAt: cursor)
+                startBlock(block.opener, start: cursor)
+                return true
+            }
             switch match(closer, at: cursor) {
             case .full:
                 closed = true

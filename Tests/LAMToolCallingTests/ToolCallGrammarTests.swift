@@ -144,6 +144,33 @@ import Testing
         }
     }
 
+    /// In `auto` every shape in which the parser reads several calls is valid when parallel calls are on, and
+    /// refused when they are off: small models list calls in an array, one after another, in one fence or a
+    /// fence each.
+    @Test(arguments: ToolCallFormat.allCases)
+    func autoModeTakesEveryShapeOfSeveralCalls(format: ToolCallFormat) throws {
+        let parallel = try #require(try Grammar.toolCalls(Self.tools, choice: .auto, format: format))
+        let single = try #require(try Grammar.toolCalls(Self.tools, choice: .auto, format: format, parallelCalls: false))
+        func accepts(_ grammar: Grammar, _ text: String) -> Bool {
+            var matcher = TokenMaskMatcher(grammar: grammar, vocabulary: SyntheticVocabulary.shared.vocabulary)
+            return matcher.advance(bytes: Array(text.utf8)) && matcher.isComplete
+        }
+        let paris = #"{"name": "get_weather", "\#(format.argumentsKey)": {"location": "Paris"}}"#
+        let files = #"{"name": "list_files", "\#(format.argumentsKey)": {}}"#
+        var shapes = ["[\(paris), \(files)]", "\(paris)\n\(files)", "\(paris)\(files) \(paris)", "```json\n\(paris)\n\(files)\n```",
+                      "```json\n[\(paris), \(files)]\n```", "```json\n\(paris)\n```\n```json\n\(files)\n```",
+                      "```json\n\(paris)\n[\(files)]\n```"]
+        if format == .hermes { shapes.append("<tool_call>\n\(paris)\n</tool_call>\n<tool_call>\n\(files)\n</tool_call>") }
+        for shape in shapes {
+            let reply = StreamingToolCallParser.parse(shape, format: format)
+            #expect(reply.calls.count >= 2 && reply.content.isEmpty && reply.problems.isEmpty, "\(shape)")
+            #expect(accepts(parallel, shape), "\(shape)")
+            #expect(!accepts(single, shape), "\(shape)")
+        }
+        #expect(accepts(single, "```json\n\(paris)\n```"))
+        #expect(!accepts(parallel, "```json\n\(paris)\n``` Done."), "a call still ends the reply")
+    }
+
     /// A reply whose token budget cannot hold another call closes its list after the call being written
     /// (`closeCallLists`), in every shape of list; a separator already written still gets its call.
     @Test(arguments: ToolCallFormat.allCases)
@@ -165,6 +192,13 @@ import Testing
         #expect(follows(", ", after: "[" + call, closing: false).taken)
         #expect(follows(" " + call + "]", after: "[" + call + ",") == (true, true), "a comma written gets its call")
         #expect(follows(call + "]", after: "[") == (true, true), "a list still takes the call it needs")
+        #expect(!follows(" " + call, after: call).taken)
+        #expect(follows(" ", after: call) == (true, true))
+        #expect(follows(call, after: call, closing: false) == (true, true))
+        let fence = "```json\n" + call + "\n```\n"
+        #expect(!follows("```json", after: fence).taken)
+        #expect(!follows(call, after: "```json\n" + call).taken)
+        #expect(follows("\n```", after: "```json\n" + call) == (true, true))
         if format == .hermes {
             let block = "<tool_call>" + call + "</tool_call>\n"
             #expect(follows("", after: block) == (true, true))

@@ -41,6 +41,17 @@ import Testing
         #expect(reply.content == "")
     }
 
+    /// The 1.5B test model lists parallel calls as objects one after another inside one fence.
+    @Test func severalCallsInOneWrapper() {
+        let paris = #"{"name": "get_weather", "arguments": {"city": "Paris"}}"#
+        let rome = #"{"name": "get_weather", "arguments": {"city": "Rome"}}"#
+        for text in ["```json\n\(paris)\n\(rome)\n```", "<tool_call>\(paris) [\(rome)]</tool_call>", "Sure.\n```json\n\(paris)\n\n\(rome)\n```"] {
+            let reply = Self.parse(text, .hermes)
+            #expect(Self.summary(reply) == [#"get_weather {"city":"Paris"}"#, #"get_weather {"city":"Rome"}"#], "\(text)")
+            #expect(reply.content == (text.hasPrefix("Sure.") ? "Sure." : ""), "\(text)")
+        }
+    }
+
     @Test func plainTextAndNonCallJSONStayContent() {
         #expect(Self.parse("The answer is 42.").content == "The answer is 42.")
         #expect(Self.parse("The answer is 42.").calls.isEmpty)
