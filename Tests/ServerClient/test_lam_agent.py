@@ -26,6 +26,9 @@ def test_lam_agent_runs_mcp_tools_through_this_server(server):
     assert calls and calls[0].startswith("→ add_todo(") and "buy milk" in calls[0].lower(), trajectory
     assert "← add_todo: added #1: buy milk" in result.stdout.lower(), trajectory
     # The second request carried the call and its result back and the server answered it: with a final answer
-    # (exit 0), or, as the 0.5B model does, with another call that then hit the step limit (exit 2).
-    assert result.returncode == 0 or (result.returncode == 2 and len(calls) == 2), trajectory
+    # (exit 0), or, as the 0.5B model does, with more calls that then hit the step limit (exit 2). Parallel calls
+    # are on, so the model may list several (the 0.5B lists calls until max_tokens); the agent runs every one.
+    results = [line for line in result.stdout.splitlines() if line.startswith(("← ", "✗ "))]
+    assert result.returncode == 0 or (result.returncode == 2 and len(calls) >= 2), trajectory
+    assert len(results) == len(calls), trajectory
     assert "HTTP" not in result.stderr, trajectory
